@@ -1,0 +1,229 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from . import services
+from .forms import RejectForm
+from .models import DeletionRequest, DuesRecord, Member, MembershipEvent, OrgUnit, User
+from .scoping import UnitScopedAdminMixin
+
+
+def _error_text(exc: Exception) -> str:
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """Accounts are managed by superusers; officers work with member profiles."""
+
+    ordering = ["email"]
+    list_display = ["email", "display_name", "is_staff", "officer_unit", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_select_related = ["officer_unit"]
+    search_fields = ["email", "display_name"]
+    autocomplete_fields = ["officer_unit"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("display_name", "language")}),
+        (_("Back office"), {"fields": ("is_active", "is_staff", "is_superuser", "officer_unit", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    filter_horizontal = ["groups"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(UnitScopedAdminMixin, TreeAdmin):
+    unit_field = ""
+    form = movenodeform_factory(OrgUnit, fields=["name", "kind"])
+    list_display = ["name", "kind"]
+    search_fields = ["name"]
+
+
+class MembershipEventInline(admin.TabularInline):
+    model = MembershipEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "by", "note"]
+    readonly_fields = fields
+    ordering = ["-at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Member)
+class MemberAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
+    list_filter = ["status", "gender", "retired", "language"]
+    list_select_related = ["unit"]
+    search_fields = ["name", "membership_number", "employee_number", "phone", "email", "user__email"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["status", "membership_number", "joined_on", "privacy_consent_at", "user", "created_at"]
+    fieldsets = (
+        (None, {"fields": ("name", "gender", "date_of_birth", "unit", "job_title", "employee_number", "retired")}),
+        (_("Contact"), {"fields": ("phone", "email", "language", "wants_optional_mail")}),
+        (
+            _("Membership"),
+            {"fields": ("status", "membership_number", "joined_on", "privacy_consent_at", "user", "created_at")},
+        ),
+    )
+    inlines = [MembershipEventInline]
+    actions = ["approve_selected", "reject_selected"]
+    change_form_template = "admin/members/member/change_form.html"
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="members_member_approve"),
+            path("<int:pk>/reject/", self.admin_site.admin_view(self.reject_view), name="members_member_reject"),
+        ] + super().get_urls()
+
+    def _get_scoped(self, request, pk):
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def approve_view(self, request, pk):
+        member = self._get_scoped(request, pk)
+        if request.method != "POST":
+            return redirect(reverse("admin:members_member_change", args=[pk]))
+        try:
+            services.membership_approve(member=member, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _error_text(exc), messages.ERROR)
+        else:
+            member.refresh_from_db()
+            self.message_user(
+                request,
+                _("%(name)s is now a member, number %(number)s.")
+                % {"name": member.name, "number": member.membership_number},
+            )
+        return redirect(reverse("admin:members_member_change", args=[pk]))
+
+    def reject_view(self, request, pk):
+        member = self._get_scoped(request, pk)
+        form = RejectForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.membership_reject(member=member, by=request.user, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, _error_text(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("The application of %(name)s was rejected.") % {"name": member.name})
+            return redirect(reverse("admin:members_member_change", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/members/member/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "members": [member],
+                "form": form,
+                "title": _("Reject membership application"),
+            },
+        )
+
+    @admin.action(description=_("Approve selected applications"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        approved, errors = services.membership_bulk_approve(members=queryset.select_related("unit"), by=request.user)
+        if approved:
+            self.message_user(
+                request,
+                ngettext("%(n)d application approved.", "%(n)d applications approved.", approved) % {"n": approved},
+            )
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description=_("Reject selected applications…"), permissions=["approve"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for member in queryset:
+                try:
+                    services.membership_reject(member=member, by=request.user, reason=form.cleaned_data["reason"])
+                    done += 1
+                except (ValidationError, PermissionDenied) as exc:
+                    self.message_user(request, f"{member}: {_error_text(exc)}", messages.WARNING)
+            if done:
+                self.message_user(
+                    request, ngettext("%(n)d application rejected.", "%(n)d applications rejected.", done) % {"n": done}
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/member/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "members": queryset,
+                "form": form,
+                "action": "reject_selected",
+                "title": _("Reject membership applications"),
+            },
+        )
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("members.approve_member")
+
+
+@admin.register(DuesRecord)
+class DuesRecordAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    unit_field = "member__unit"
+    list_display = ["member", "period", "amount", "paid_on"]
+    list_select_related = ["member"]
+    search_fields = ["member__name", "member__membership_number"]
+    date_hierarchy = "period"
+    autocomplete_fields = ["member"]
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+    unit_field = "member__unit"
+    list_display = ["member", "requested_at", "status", "handled_by", "handled_at"]
+    list_filter = ["status"]
+    list_select_related = ["member", "handled_by"]
+    readonly_fields = ["member", "reason", "requested_at", "status", "handled_by", "handled_at"]
+    fields = readonly_fields + ["note"]
+    actions = ["carry_out"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Erase the members' personal data"), permissions=["change"])
+    def carry_out(self, request, queryset):
+        done = 0
+        for deletion_request in queryset.filter(status=DeletionRequest.Status.OPEN):
+            try:
+                services.deletion_request_carry_out(deletion_request=deletion_request, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{deletion_request}: {_error_text(exc)}", messages.WARNING)
+        self.message_user(
+            request, ngettext("%(n)d member's data erased.", "%(n)d members' data erased.", done) % {"n": done}
+        )

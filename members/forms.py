@@ -1,0 +1,83 @@
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeletionRequest, Member, OrgUnit
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "　" * (obj.depth - 1) + obj.name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProfileForm(forms.ModelForm):
+    """The worker's own profile. Status, numbers and consent are not theirs to edit."""
+
+    unit = UnitChoiceField(queryset=OrgUnit.objects.order_by("path"), label=_("Organisational unit"))
+
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "date_of_birth",
+            "phone",
+            "employee_number",
+            "unit",
+            "job_title",
+            "retired",
+            "language",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today or born.year < today.year - 120:
+            raise forms.ValidationError(_("Enter your real date of birth."))
+        return born
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, number = cleaned.get("unit"), cleaned.get("employee_number")
+        if unit and number:
+            clash = Member.objects.filter(union=unit.grassroots_union, employee_number=number)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("employee_number", _("This employee number is already registered in your union."))
+        return cleaned
+
+
+class ProfileCreateForm(ProfileForm):
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that the union keeps these data to serve me."),
+        required=True,
+        error_messages={"required": _("Please accept the privacy notice.")},
+    )
+
+
+class DeletionRequestForm(forms.ModelForm):
+    class Meta:
+        model = DeletionRequest
+        fields = ["reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason given to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

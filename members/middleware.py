@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+LANGUAGE_SESSION_KEY = "_language"
+
+
+class UserLanguageMiddleware:
+    """Simplified Chinese unless the member (or this browser's session) chose otherwise.
+
+    The browser's Accept-Language is deliberately ignored: the union's
+    default is Chinese, and a member's choice is saved on their account.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = dict(settings.LANGUAGES)
+
+    def __call__(self, request):
+        language = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user.language
+        if language not in self.supported:
+            language = request.session.get(LANGUAGE_SESSION_KEY)
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class StaffSecondFactorMiddleware:
+    """Staff must set up a second factor (TOTP) before using the back office."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.STAFF_REQUIRE_MFA and request.path.startswith("/admin/"):
+            user = request.user
+            if user.is_authenticated and user.is_staff and not _has_totp(user):
+                messages.warning(request, _("Officers must set up an authenticator app before using the back office."))
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

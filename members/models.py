@@ -1,0 +1,301 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An account. Workers log in by e-mail; officers act for one unit."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    officer_unit = models.ForeignKey(
+        "members.OrgUnit",
+        verbose_name=_("acts for unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        help_text=_("An officer sees this unit and everything below it."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email
+
+
+class OrgUnit(MP_Node):
+    """One node of the organisation tree: federation → union → branch → group.
+
+    Stored as a materialised path, so "this unit and everything below it" is
+    one indexed ``path LIKE 'prefix%'`` whatever the size of the tree.
+    """
+
+    class Kind(models.TextChoices):
+        FEDERATION = "federation", _("federation")
+        UNION = "union", _("grassroots union")
+        BRANCH = "branch", _("branch")
+        GROUP = "group", _("group")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+
+    def __str__(self):
+        return self.name
+
+    def subtree_q(self, field: str = "") -> Q:
+        """A filter for objects whose unit (at ``field``) is this unit or below it."""
+        prefix = f"{field}__" if field else ""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+    def contains(self, other: "OrgUnit | None") -> bool:
+        return other is not None and other.path.startswith(self.path)
+
+    @property
+    def grassroots_union(self) -> "OrgUnit":
+        """The grassroots union this unit belongs to (itself if it is one)."""
+        if self.kind in (self.Kind.UNION, self.Kind.FEDERATION):
+            return self
+        for ancestor in reversed(OrgUnit.objects.get_ancestors(self)):
+            if ancestor.kind == self.Kind.UNION:
+                return ancestor
+        return OrgUnit.objects.get_root(self)
+
+
+class Member(models.Model):
+    """A worker's profile and their membership of the union."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("female")
+        MALE = "M", _("male")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered (not a member)")
+        APPLICANT = "applicant", _("applied")
+        ACTIVE = "active", _("active member")
+        REJECTED = "rejected", _("rejected")
+        SUSPENDED = "suspended", _("suspended")
+        LAPSED = "lapsed", _("lapsed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        TRANSFERRED = "transferred", _("transferred out")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisational unit"), on_delete=models.PROTECT, related_name="members"
+    )
+    # The grassroots union above ``unit``: employee numbers are unique within it.
+    union = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("grassroots union"),
+        on_delete=models.PROTECT,
+        related_name="union_members",
+        editable=False,
+    )
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    retired = models.BooleanField(_("retired"), default=False)
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    privacy_consent_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
+    status = models.CharField(
+        _("membership status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+    membership_number = models.CharField(_("membership number"), max_length=20, null=True, blank=True, unique=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    card_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+    wants_optional_mail = models.BooleanField(
+        _("receive greetings and reminders by e-mail"),
+        default=True,
+        help_text=_("Birthday greetings and dues reminders. Notices about your own requests are always sent."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["card_token"])
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["union", "employee_number"],
+                condition=~Q(employee_number=""),
+                name="member_employee_number_unique_in_union",
+            ),
+        ]
+        permissions = [
+            ("approve_member", _("Can approve or reject membership applications")),
+            ("export_member", _("Can export member rosters")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.unit_id:
+            self.union = self.unit.grassroots_union
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:profile")
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def age_on(self, day) -> int:
+        years = day.year - self.date_of_birth.year
+        if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+    @property
+    def contact_email(self) -> str:
+        if self.user_id and self.user.email:
+            return self.user.email
+        return self.email
+
+
+class MembershipEvent(models.Model):
+    """One change of a member's status: who, when, from, to and why."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=20, choices=Member.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Member.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("membership change")
+        verbose_name_plural = _("membership changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.member}: {self.from_status} → {self.to_status}"
+
+
+class DuesRecord(models.Model):
+    """Union dues (会费) paid by a member for one period (a month)."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="dues")
+    period = models.DateField(_("period"), help_text=_("The first day of the month paid for."))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("dues record")
+        verbose_name_plural = _("dues records")
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "period"], name="dues_one_record_per_period"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="dues_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.period:%Y-%m}"
+
+
+class DeletionRequest(models.Model):
+    """A member's request that the union erase their personal data."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("carried out")
+        DECLINED = "declined", _("declined")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="open"), name="one_open_deletion_request_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} ({self.get_status_display()})"

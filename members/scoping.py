@@ -1,0 +1,71 @@
+"""Which part of the organisation tree an officer may see.
+
+Every officer acts for one unit and everything below it; superusers see all.
+This module is the one place that rule lives: admin changelists, counts,
+actions, exports and autocomplete all go through ``scope_queryset`` (directly
+or through ``UnitScopedAdminMixin``).
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import OrgUnit
+
+
+def officer_unit(user) -> OrgUnit | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return None
+    return user.officer_unit
+
+
+def sees_everything(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def unit_scope_q(user, field: str = "unit") -> Q | None:
+    """A filter limiting rows (whose unit is at ``field``) to ``user``'s subtree.
+
+    ``None`` means no limit (a superuser); an officer without a unit sees nothing.
+    """
+    if sees_everything(user):
+        return None
+    unit = officer_unit(user)
+    if unit is None:
+        return Q(pk__in=[])
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__startswith": unit.path})
+
+
+def scope_queryset(queryset: QuerySet, user, field: str = "unit") -> QuerySet:
+    q = unit_scope_q(user, field)
+    return queryset if q is None else queryset.filter(q)
+
+
+def user_may_see_unit(user, unit: OrgUnit | None) -> bool:
+    if sees_everything(user):
+        return True
+    own = officer_unit(user)
+    return own is not None and own.contains(unit)
+
+
+class UnitScopedAdminMixin:
+    """Limit a ModelAdmin to the officer's subtree.
+
+    ``unit_field`` is the lookup path from the model to its ``OrgUnit``
+    (``"unit"``, ``"member__unit"``...). Choices of units and members in
+    forms are limited the same way, so an officer cannot move an object out
+    of their reach either.
+    """
+
+    unit_field = "unit"
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user, self.unit_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        model = db_field.related_model
+        if field is not None and model is OrgUnit:
+            field.queryset = scope_queryset(field.queryset, request.user, field="")
+        elif field is not None and model.__name__ == "Member" and model._meta.app_label == "members":
+            field.queryset = scope_queryset(field.queryset, request.user, "unit")
+        return field

@@ -1,0 +1,320 @@
+"""Membership rules: profiles, applications, status changes, personal data."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.services import notification_enqueue
+
+from . import data_export
+from .models import DeletionRequest, Member, MembershipEvent, OrgUnit, User
+from .scoping import user_may_see_unit
+
+S = Member.Status
+
+# Which status may follow which; anything else is refused from every door.
+TRANSITIONS: dict[str, set[str]] = {
+    S.REGISTERED: {S.APPLICANT},
+    S.APPLICANT: {S.ACTIVE, S.REJECTED, S.WITHDRAWN},
+    S.REJECTED: {S.APPLICANT},
+    S.ACTIVE: {S.SUSPENDED, S.LAPSED, S.WITHDRAWN, S.TRANSFERRED},
+    S.SUSPENDED: {S.ACTIVE, S.LAPSED, S.WITHDRAWN},
+    S.LAPSED: {S.APPLICANT, S.ACTIVE},
+    S.WITHDRAWN: {S.APPLICANT},
+    S.TRANSFERRED: set(),
+}
+# Changes a worker makes themselves; every other one is an officer's.
+WORKER_TRANSITIONS = {
+    (S.REGISTERED, S.APPLICANT),
+    (S.REJECTED, S.APPLICANT),
+    (S.LAPSED, S.APPLICANT),
+    (S.WITHDRAWN, S.APPLICANT),
+    (S.APPLICANT, S.WITHDRAWN),
+}
+
+CARD_SALT = "members.card"
+
+
+def _check_officer(*, by: User, member: Member, perm: str = "members.approve_member") -> None:
+    if not (by.is_active and by.is_staff and by.has_perm(perm) and user_may_see_unit(by, member.unit)):
+        raise PermissionDenied(_("You may not change this member's membership."))
+
+
+@transaction.atomic
+def member_register(
+    *,
+    user: User,
+    name: str,
+    gender: str,
+    date_of_birth: date,
+    unit: OrgUnit,
+    consent: bool,
+    phone: str = "",
+    employee_number: str = "",
+    job_title: str = "",
+    retired: bool = False,
+    language: str | None = None,
+) -> Member:
+    """Create the worker's profile (not yet a membership application)."""
+    if not consent:
+        raise ValidationError(_("Please accept the privacy notice."))
+    if Member.objects.filter(user=user).exists():
+        raise ValidationError(_("You already have a profile."))
+    language = language or user.language
+    member = Member(
+        user=user,
+        name=name,
+        gender=gender,
+        date_of_birth=date_of_birth,
+        unit=unit,
+        phone=phone,
+        email=user.email,
+        employee_number=employee_number,
+        job_title=job_title,
+        retired=retired,
+        language=language,
+        privacy_consent_at=timezone.now(),
+    )
+    member.full_clean(exclude=["union"])
+    member.save()
+    user.display_name = name
+    user.language = language
+    user.save(update_fields=["display_name", "language"])
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, **fields) -> Member:
+    """Change profile fields the worker may edit."""
+    editable = {
+        "name",
+        "gender",
+        "date_of_birth",
+        "phone",
+        "employee_number",
+        "unit",
+        "job_title",
+        "retired",
+        "language",
+    }
+    unknown = set(fields) - editable
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    if "unit" in fields and not member_may_change_unit(member) and fields["unit"] != member.unit:
+        raise ValidationError(_("Members change unit through a transfer by an officer."))
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean(exclude=["union"])
+    member.save()
+    if member.user_id:
+        member.user.display_name = member.name
+        member.user.language = member.language
+        member.user.save(update_fields=["display_name", "language"])
+    return member
+
+
+def _record(*, member: Member, to: str, by: User | None, note: str) -> MembershipEvent:
+    event = MembershipEvent.objects.create(member=member, from_status=member.status, to_status=to, by=by, note=note)
+    member.status = to
+    return event
+
+
+@transaction.atomic
+def membership_change(*, member: Member, to: str, by: User | None, note: str = "") -> Member:
+    """Move a member to another status, if that move is allowed, and record it.
+
+    Workers may only apply or withdraw their own application; all other
+    changes need an officer with the approval permission over the member's unit.
+    """
+    member = Member.objects.select_for_update().select_related("unit", "user").get(pk=member.pk)
+    if to not in TRANSITIONS.get(member.status, set()):
+        raise ValidationError(
+            _("A membership cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": member.get_status_display(), "to": S(to).label}
+        )
+    is_self = by is not None and member.user_id == by.pk
+    if not (is_self and (member.status, to) in WORKER_TRANSITIONS):
+        if by is None:
+            raise PermissionDenied(_("You may not change this member's membership."))
+        _check_officer(by=by, member=member)
+    if to == S.REJECTED and not note.strip():
+        raise ValidationError(_("Give the applicant a reason for the rejection."))
+    if to == S.APPLICANT and member.privacy_consent_at is None:
+        raise ValidationError(_("Please accept the privacy notice."))
+    _record(member=member, to=to, by=by, note=note)
+    fields = ["status"]
+    if to == S.ACTIVE and not member.membership_number:
+        member.membership_number = membership_number_for(member)
+        member.joined_on = timezone.localdate()
+        fields += ["membership_number", "joined_on"]
+    member.save(update_fields=fields)
+    _notify_status(member=member, note=note)
+    return member
+
+
+def membership_number_for(member: Member) -> str:
+    # Derived from the primary key, so two approvals at once never collide.
+    return f"GH{member.created_at:%Y}{member.pk:07d}"
+
+
+def membership_apply(*, member: Member, by: User) -> Member:
+    return membership_change(member=member, to=S.APPLICANT, by=by)
+
+
+def membership_approve(*, member: Member, by: User, note: str = "") -> Member:
+    return membership_change(member=member, to=S.ACTIVE, by=by, note=note)
+
+
+def membership_reject(*, member: Member, by: User, reason: str) -> Member:
+    return membership_change(member=member, to=S.REJECTED, by=by, note=reason)
+
+
+def membership_bulk_approve(*, members, by: User) -> tuple[int, list[str]]:
+    """Approve each applicant in turn; returns how many and the errors of the others."""
+    approved, errors = 0, []
+    for member in members:
+        try:
+            membership_approve(member=member, by=by)
+            approved += 1
+        except (ValidationError, PermissionDenied) as exc:
+            errors.append(f"{member}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    return approved, errors
+
+
+def _notify_status(*, member: Member, note: str) -> None:
+    if not member.contact_email:
+        return
+    template = "membership-welcome" if member.status == S.ACTIVE else "membership-status"
+    event_count = member.events.count()
+    with translation.override(member.language):
+        status_label = str(member.get_status_display())
+    notification_enqueue(
+        key=f"membership:{member.pk}:{event_count}:{member.status}",
+        to_email=member.contact_email,
+        user=member.user,
+        language=member.language,
+        template=template,
+        context={
+            "name": member.name,
+            "status": member.status,
+            "status_label": status_label,
+            "membership_number": member.membership_number or "",
+            "note": note,
+            "profile_url": settings.SITE_URL + reverse("members:profile"),
+            "card_url": settings.SITE_URL + reverse("members:card"),
+        },
+    )
+
+
+# --- Organisation tree -------------------------------------------------------
+
+
+@transaction.atomic
+def unit_add(*, parent: OrgUnit | None, name: str, kind: str) -> OrgUnit:
+    """Add a unit under ``parent`` (or a new root). Re-reads the parent, whose
+    stored child count the tree needs up to date."""
+    if parent is None:
+        return OrgUnit.objects.add_root(create_kwargs={"name": name, "kind": kind})
+    parent = OrgUnit.objects.get(pk=parent.pk)
+    return OrgUnit.objects.add_child(parent, create_kwargs={"name": name, "kind": kind})
+
+
+# --- Member card ------------------------------------------------------------
+
+
+def member_card_token(member: Member) -> str:
+    """The signed, opaque token in the member card's QR code."""
+    return signing.Signer(salt=CARD_SALT).sign(member.card_token)
+
+
+def member_card_url(member: Member) -> str:
+    return settings.SITE_URL + reverse("members:card-scan", args=[member_card_token(member)])
+
+
+def member_from_card_token(token: str) -> Member | None:
+    try:
+        raw = signing.Signer(salt=CARD_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return Member.objects.select_related("unit").filter(card_token=raw).first()
+
+
+@transaction.atomic
+def member_card_renew(*, member: Member) -> Member:
+    """Invalidate the old card (lost phone, leaked screenshot)."""
+    import secrets
+
+    member.card_token = secrets.token_urlsafe()
+    member.save(update_fields=["card_token"])
+    return member
+
+
+# --- Personal data (PIPL) ---------------------------------------------------
+
+
+def member_export_data(*, member: Member) -> dict:
+    """Everything the portal holds about a member, as plain JSON-able data."""
+    return data_export.collect(member)
+
+
+@transaction.atomic
+def deletion_request_create(*, member: Member, reason: str = "") -> DeletionRequest:
+    if member.deletion_requests.filter(status=DeletionRequest.Status.OPEN).exists():
+        raise ValidationError(_("You have already asked for deletion; an officer will handle it."))
+    return DeletionRequest.objects.create(member=member, reason=reason)
+
+
+@transaction.atomic
+def deletion_request_carry_out(*, deletion_request: DeletionRequest, by: User, note: str = "") -> DeletionRequest:
+    """Erase the member's personal data and close their account.
+
+    Records needed by law (dues, grants paid) stay, linked to the anonymised
+    profile, so the union's books still add up.
+    """
+    deletion_request = (
+        DeletionRequest.objects.select_for_update().select_related("member__unit").get(pk=deletion_request.pk)
+    )
+    if deletion_request.status != DeletionRequest.Status.OPEN:
+        raise ValidationError(_("This request has already been handled."))
+    member = deletion_request.member
+    _check_officer(by=by, member=member, perm="members.change_deletionrequest")
+    user = member.user
+    member.name = _("Erased member %(id)s") % {"id": member.pk}
+    member.phone = member.email = member.employee_number = member.job_title = ""
+    member.date_of_birth = date(member.date_of_birth.year, 1, 1)
+    member.user = None
+    member.wants_optional_mail = False
+    member.save()
+    member.history.all().delete()
+    if user is not None:
+        user.is_active = False
+        user.email = f"erased-{user.pk}@invalid.example"
+        user.display_name = ""
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()
+    deletion_request.status = DeletionRequest.Status.DONE
+    deletion_request.handled_by = by
+    deletion_request.handled_at = timezone.now()
+    deletion_request.note = note
+    deletion_request.save()
+    return deletion_request
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    user.language = language
+    user.save(update_fields=["language"])
+    Member.objects.filter(user=user).update(language=language)
+
+
+def member_may_change_unit(member: Member) -> bool:
+    return member.status in (S.REGISTERED, S.REJECTED)

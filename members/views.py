@@ -1,0 +1,185 @@
+import json
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, ProfileForm
+from .middleware import LANGUAGE_SESSION_KEY
+from .models import Member
+from .scoping import user_may_see_unit
+
+
+def _own_member(request) -> Member | None:
+    return Member.objects.select_related("unit", "user").filter(user=request.user).first()
+
+
+def _error_text(exc: Exception) -> str:
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+@login_required
+def profile(request):
+    member = _own_member(request)
+    if member is None:
+        return redirect("members:profile-create")
+    events = member.events.select_related("by").order_by("-at", "-id")
+    dues = member.dues.all()[:24]
+    return render(request, "members/profile.html", {"member": member, "events": events, "dues": dues})
+
+
+@login_required
+def profile_create(request):
+    if _own_member(request) is not None:
+        return redirect("members:profile")
+    form = ProfileCreateForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_register(
+                user=request.user,
+                consent=data["consent"],
+                **{k: v for k, v in data.items() if k != "consent"},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your profile is saved. You can now apply for membership."))
+            return redirect("members:profile")
+    return render(request, "members/profile_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def profile_edit(request):
+    member = _own_member(request)
+    if member is None:
+        return redirect("members:profile-create")
+    form = ProfileForm(request.POST or None, instance=member)
+    if not services.member_may_change_unit(member):
+        form.fields["unit"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.member_update(member=Member.objects.get(pk=member.pk), **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("members:profile")
+    return render(request, "members/profile_form.html", {"form": form, "creating": False})
+
+
+@login_required
+@require_POST
+def membership_apply(request):
+    member = _own_member(request)
+    if member is None:
+        return redirect("members:profile-create")
+    try:
+        services.membership_apply(member=member, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Your application has been sent to the union office."))
+    return redirect("members:profile")
+
+
+@login_required
+@require_POST
+def membership_withdraw(request):
+    member = _own_member(request)
+    if member is None:
+        return redirect("members:profile-create")
+    try:
+        services.membership_change(member=member, to=Member.Status.WITHDRAWN, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect("members:profile")
+
+
+@login_required
+def card(request):
+    member = _own_member(request)
+    if member is None:
+        return redirect("members:profile-create")
+    qr = segno.make(services.member_card_url(member), error="m")
+    svg = qr.svg_inline(scale=6, dark="#111", light="#fff", title=_("Member card QR code"))
+    return render(request, "members/card.html", {"member": member, "qr_svg": svg})
+
+
+@login_required
+@require_POST
+def card_renew(request):
+    member = _own_member(request)
+    if member is None:
+        raise Http404
+    services.member_card_renew(member=member)
+    messages.success(request, _("Your card has a new code; the old one no longer works."))
+    return redirect("members:card")
+
+
+@login_required
+def card_scan(request, token: str):
+    """What an officer sees after scanning a member card (check-in starts here)."""
+    member = services.member_from_card_token(token)
+    if member is None or not request.user.is_staff or not user_may_see_unit(request.user, member.unit):
+        raise Http404
+    return render(request, "members/card_scan.html", {"member": member, "token": token})
+
+
+@login_required
+def data_export(request):
+    member = _own_member(request)
+    if member is None:
+        raise Http404
+    data = services.member_export_data(member=member)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="unionportal-my-data-{stamp}.json"'
+    return response
+
+
+@login_required
+def deletion_request(request):
+    member = _own_member(request)
+    if member is None:
+        raise Http404
+    form = DeletionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deletion_request_create(member=member, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your request has been recorded. An officer will contact you."))
+            return redirect("members:profile")
+    open_request = member.deletion_requests.filter(status="open").first()
+    return render(request, "members/deletion_request.html", {"form": form, "open_request": open_request})
+
+
+@require_POST
+def language_set(request):
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        request.session[LANGUAGE_SESSION_KEY] = language
+        if request.user.is_authenticated:
+            services.user_language_set(user=request.user, language=language)
+    return redirect(next_url)

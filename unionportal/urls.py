@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from members import views as member_views
+
+from . import views
+
+# The admin login goes through allauth (e-mail, rate limits, second factor).
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = admin.site.site_title = "UnionPortal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+    path("language/", member_views.language_set, name="language-set"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("members.urls")),
+    path("activities/", include("activities.urls")),
+    path("welfare/", include("welfare.urls")),
+    path("feedback/", include("feedback.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.BENCH_VIEWS:
+    urlpatterns.append(path("bench/ceiling", views.bench_ceiling, name="bench-ceiling"))

@@ -1,0 +1,93 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+OFFERS = [
+    (
+        "activities:list",
+        _("Activities"),
+        _("Learning sessions, culture and sport, care visits and volunteering — sign up in a tap."),
+    ),
+    (
+        "welfare:list",
+        _("Help when you need it"),
+        _(
+            "Hardship aid, illness and bereavement visits, education aid, and help with wages, hours, safety or "
+            "dismissal."
+        ),
+    ),
+    (
+        "feedback:board",
+        _("Speak up"),
+        _("Suggestions, safety concerns and complaints — with your name or anonymously. The union answers."),
+    ),
+]
+
+
+def home(request):
+    member = None
+    if request.user.is_authenticated:
+        from members.models import Member
+
+        member = Member.objects.filter(user=request.user).first()
+    offers = []
+    for name, title, text in OFFERS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = ""
+        offers.append({"url": url, "title": title, "text": text})
+    return render(request, "home.html", {"member": member, "offers": offers})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_broker() -> None:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
+        import os
+
+        os.makedirs(folder, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise OSError(f"broker folder {folder} is not writable")
+        return
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+@never_cache
+def health(request):
+    """For load balancers: 200 when the database and the broker answer, 503 otherwise."""
+    started = time.monotonic()
+    checks = {}
+    for name, check in (("database", _check_database), ("broker", _check_broker)):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+            checks[name] = f"error: {type(exc).__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    body = {"status": "ok" if healthy else "error", **checks, "ms": round((time.monotonic() - started) * 1000, 1)}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+def bench_ceiling(request):
+    """The cheapest authenticated page: the benchmark's ceiling (bench settings only)."""
+    return HttpResponse("ok", content_type="text/plain")
