@@ -75,3 +75,39 @@ def test_staff_without_a_second_factor_must_set_one_up(client, officer):
 
 def test_staff_with_a_second_factor_reach_the_back_office(staff_client, officer):
     assert staff_client(officer).get("/admin/").status_code == 200
+
+
+def test_repeated_failed_logins_are_rate_limited(db, client, worker, settings):
+    from django.core.cache import cache
+
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip,3/5m/key"}
+    cache.clear()
+    pages = [
+        client.post(reverse("account_login"), {"login": worker.user.email, "password": "wrong"}).content.decode()
+        for _ in range(5)
+    ]
+    # Even the right password is refused while the limit holds.
+    right = client.post(reverse("account_login"), {"login": worker.user.email, "password": "pass-word-123"})
+    cache.clear()
+    assert all("次数过多" not in page for page in pages[:3])
+    assert "次数过多" in pages[-1]
+    assert "_auth_user_id" not in client.session
+    assert right.status_code != 302
+
+
+def test_a_password_reset_mail_goes_through_the_outbox(client, worker, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": worker.user.email})
+    assert response.status_code == 302
+    assert Notification.objects.filter(to_email=worker.user.email, template__contains="password_reset").exists()
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_the_authenticator_setup_page_renders(client, officer):
+    client.post(reverse("account_login"), {"login": officer.email, "password": "pass-word-123"})
+    # Setting up a second factor asks for the password again first.
+    assert client.get(reverse("mfa_activate_totp")).url.startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": "pass-word-123"})
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 200
+    assert "data:image/svg+xml" in response.content.decode()  # the QR code to scan
