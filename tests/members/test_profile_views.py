@@ -166,3 +166,37 @@ def test_an_unknown_language_changes_nothing(client, worker):
     assert response.status_code == 302
     worker.user.refresh_from_db()
     assert worker.user.language == "zh-hans"
+
+
+def test_editing_the_profile_with_bad_input_changes_nothing(client, worker):
+    client.force_login(worker.user)
+    data = {
+        "name": "",
+        "gender": "F",
+        "date_of_birth": "1990-05-01",
+        "employee_number": worker.employee_number,
+        "unit": worker.unit_id,
+        "language": "zh-hans",
+    }
+    response = client.post(reverse("members:profile-edit"), data)
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    worker.refresh_from_db()
+    assert worker.name == "李娟"
+
+
+def test_an_active_member_cannot_move_themselves_to_another_unit(client, worker, tree):
+    client.force_login(worker.user)
+    data = {
+        "name": "李娟",
+        "gender": "F",
+        "date_of_birth": "1990-05-01",
+        "employee_number": worker.employee_number,
+        "unit": tree["branch_b"].pk,
+        "language": "en",
+    }
+    response = client.post(reverse("members:profile-edit"), data)
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.unit == tree["branch_a"]  # the field is disabled: the change is ignored
+    assert worker.language == "en"
