@@ -43,5 +43,12 @@ check-deploy: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=unionportal.settings.production DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+## Security audit: pip-audit (known vulnerabilities in pinned dependencies) and bandit (our code).
+AUDIT_VENV := var/audit-venv
+audit: requirements-audit.txt
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	$(AUDIT_VENV)/bin/python scripts/audit.py
+
 clean:
 	rm -rf $(VENV) var
