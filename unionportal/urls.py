@@ -16,6 +16,7 @@ admin.site.index_title = _("Back office")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("language/", member_views.language_set, name="language-set"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("members.urls")),

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -85,6 +86,11 @@ def health(request):
     healthy = all(value == "ok" for value in checks.values())
     body = {"status": "ok" if healthy else "error", **checks, "ms": round((time.monotonic() - started) * 1000, 1)}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's too: point them at our icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @login_required
