@@ -43,6 +43,13 @@ check-deploy: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=unionportal.settings.production DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+## Benchmarks on PostgreSQL, gunicorn and wrk (not part of `make test`): tests/bench/README.md.
+bench: $(VENV)/.installed-test
+	command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| (apt-get update -qq && apt-get install -y -qq wrk >/dev/null 2>&1) \
+		|| echo "wrk is not installed: the Python load generator is used instead."
+	$(PY) tests/bench/run.py
+
 ## Security audit: pip-audit (known vulnerabilities in pinned dependencies) and bandit (our code).
 AUDIT_VENV := var/audit-venv
 audit: requirements-audit.txt

@@ -1,0 +1,605 @@
+"""``make bench``: load the portal on PostgreSQL with gunicorn (2 workers) and measure it.
+
+Every page is measured as a ratio to the "ceiling" (the cheapest authenticated
+view, ``/bench/ceiling``) in the same run, with the number of database queries
+it runs. The reminder fan-out is measured against a plain smtplib loop on one
+connection, also in the same run. Results go to ``tests/bench/results.json``
+and to the table in ``tests/bench/README.md``.
+
+    make bench                                  # everything
+    BENCH_SCALE=0.05 BENCH_SECONDS=3 make bench  # a quick look
+    BENCH_ONLY=pages make bench                  # or: fanout
+
+Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/up_bench),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/8), BENCH_SECONDS per page (10),
+BENCH_CONNECTIONS (4), BENCH_MAILS (10000), BENCH_SCALE (1.0 = 100,000 members).
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess  # nosec B404
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+RESULTS = HERE / "results.json"
+README = HERE / "README.md"
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+MAILS = int(os.environ.get("BENCH_MAILS", "10000"))
+SCALE = os.environ.get("BENCH_SCALE", "1.0")
+ONLY = os.environ.get("BENCH_ONLY", "")
+WORKERS = 2
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "unionportal.settings.bench",
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+    # One key for every process of the run: sessions made here must hold in gunicorn.
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True)  # nosec B603
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')  # nosec B608 - our own configured name
+
+
+def django_setup() -> None:
+    os.environ.update(ENV)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        kib = int(next(line.split()[1] for line in meminfo if line.startswith("MemTotal")))
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    from django import get_version
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": get_version(),
+        "postgresql": postgres,
+        "load_generator": load_generator_name(),
+    }
+
+
+# --- who is logged in -----------------------------------------------------------
+
+
+def session_cookies() -> dict[str, str]:
+    """A session cookie for the benchmark worker and for the benchmark officer."""
+    from django.test import Client
+
+    from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
+    from members.models import User
+
+    cookies = {}
+    for who, email in (("worker", BENCH_WORKER_EMAIL), ("officer", BENCH_OFFICER_EMAIL)):
+        client = Client(SERVER_NAME="127.0.0.1")
+        client.force_login(User.objects.get(email=email))
+        cookies[who] = f"sessionid={client.cookies['sessionid'].value}"
+    return cookies
+
+
+# --- the pages ------------------------------------------------------------------
+
+
+def pages() -> list[dict]:
+    """Every page measured: name, path, who looks at it. Areas not installed yet are left out."""
+    from django.urls import NoReverseMatch, reverse
+
+    from members.models import Member
+
+    found = []
+
+    def add(name: str, who: str, url_name: str, query: str = "", args=(), kind: str = "worker") -> None:
+        try:
+            path = reverse(url_name, args=args)
+        except NoReverseMatch:
+            say(f"  (no page {url_name}: {name} is left out)")
+            return
+        found.append({"name": name, "who": who, "path": path + query, "kind": kind})
+
+    some = Member.objects.filter(status=Member.Status.ACTIVE).order_by("pk")[1234 % max(1, Member.objects.count())]
+    add("ceiling (empty authenticated view)", "worker", "bench-ceiling", kind="ceiling")
+    add("my profile", "worker", "members:profile")
+    add("my member card", "worker", "members:card")
+    add("activity list", "worker", "activities:list")
+    add("my requests", "worker", "welfare:list")
+    add("feedback board", "worker", "feedback:board")
+    add("admin: member changelist", "officer", "admin:members_member_changelist", kind="admin")
+    add(
+        "admin: member search by name",
+        "officer",
+        "admin:members_member_changelist",
+        f"?q={urllib.parse.quote(some.name)}",
+        kind="admin-search",
+    )
+    add(
+        "admin: member search by membership number",
+        "officer",
+        "admin:members_member_changelist",
+        f"?q={some.membership_number}",
+        kind="admin-search",
+    )
+    found.extend(area_pages(add))
+    return found
+
+
+def area_pages(add) -> list[dict]:
+    """Pages of the areas (welfare, feedback...) that need data to name them."""
+    return []
+
+
+def query_count(path: str, who: str) -> tuple[int, int]:
+    """Status and number of queries of one request, in-process, as ``who``."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
+    from members.models import User
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(User.objects.get(email=BENCH_WORKER_EMAIL if who == "worker" else BENCH_OFFICER_EMAIL))
+    client.get(path)  # warm caches (content types, permissions) as a running server has them
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response.status_code, len(queries)
+
+
+# --- load generators -----------------------------------------------------------
+
+
+def load_generator_name() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        out = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout  # nosec B603
+        return out.split("Copyright")[0].strip() or "wrk"
+    return "python (http.client threads)"
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load_wrk(url: str, cookie: str) -> dict:
+    command = [
+        shutil.which("wrk"),
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{SECONDS:g}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-H",
+        f"Cookie: {cookie}",
+        url,
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # nosec B603
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def load_python(url: str, cookie: str) -> dict:
+    """The fallback: CONNECTIONS threads, each with its own keep-alive connection."""
+    parsed = urllib.parse.urlsplit(url)
+    deadline = time.monotonic() + SECONDS
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def client() -> None:
+        conn = HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        mine = []
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                target = parsed.path + ("?" + parsed.query if parsed.query else "")
+                conn.request("GET", target, headers={"Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                conn.close()
+                conn = HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": latencies[len(latencies) // 2],
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "errors": errors[0],
+    }
+
+
+def load(url: str, cookie: str) -> dict:
+    return load_wrk(url, cookie) if shutil.which("wrk") else load_python(url, cookie)
+
+
+# --- gunicorn ---------------------------------------------------------------
+
+
+class Gunicorn:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(  # nosec B603
+            [
+                str(BIN / "gunicorn"),
+                "unionportal.wsgi",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=ENV,
+        )
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # nosec B310
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not come up")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch_status(url: str, cookie: str) -> int:
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        with opener.open(request, timeout=30) as response:  # nosec B310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def run_pages() -> dict:
+    cookies = session_cookies()
+    measured = []
+    the_pages = pages()
+    for page in the_pages:
+        page["status"], page["queries"] = query_count(page["path"], page["who"])
+    with Gunicorn() as server:
+        ceilings = []
+        # The ceiling before and after the pages: the ratio uses their mean.
+        order = the_pages + [p for p in the_pages if p["kind"] == "ceiling"]
+        for page in order:
+            url = server.url + page["path"]
+            status = fetch_status(url, cookies[page["who"]])
+            if status != 200:
+                raise RuntimeError(f"{page['name']}: {page['path']} answered {status} to the {page['who']}")
+            for _ in range(20):  # warm up both workers
+                fetch_status(url, cookies[page["who"]])
+            result = load(url, cookies[page["who"]])
+            say(
+                f"  {page['name']:<45} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+                f"p99 {result['p99_ms']:7.1f} ms  {page['queries']:3d} queries"
+            )
+            if page["kind"] == "ceiling":
+                ceilings.append(result["rps"])
+                if len(ceilings) > 1:
+                    continue
+            measured.append({**page, **result})
+            # Let requests the load generator gave up on finish before the next page.
+            time.sleep(0.5 + min(5.0, result["p99_ms"] * 2 / 1000))
+    ceiling = statistics.mean(ceilings)
+    for row in measured:
+        row["ratio"] = round(row["rps"] / ceiling, 3)
+    return {"ceiling_rps": [round(c, 1) for c in ceilings], "pages": measured}
+
+
+# --- reminder fan-out -----------------------------------------------------------
+
+
+class Sink:
+    """A local SMTP server (aiosmtpd) that counts what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.count = 0
+        self.last_at = 0.0
+        self.lock = threading.Lock()
+        self.port = free_port()
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+                with sink.lock:
+                    sink.count += 1
+                    sink.last_at = time.monotonic()
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, server_hostname="sink.bench")
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.count >= count:
+                return True
+            time.sleep(0.05)
+        return False
+
+
+def smtplib_loop(port: int, message: bytes, count: int) -> float:
+    """Mails per second from a plain loop on one SMTP connection: the reference."""
+    import smtplib
+
+    started = time.monotonic()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for i in range(count):
+            smtp.sendmail("noreply@unionportal.local", [f"m{i}@bench.local"], message)
+    return count / (time.monotonic() - started)
+
+
+def fanout_prepare(count: int) -> tuple[list[int], bytes]:
+    """``count`` due e-mails in the outbox, as the reminders would leave them; and one as raw bytes."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from members.models import Member
+    from notifications.models import Notification
+    from notifications.services import render_email
+
+    Notification.objects.filter(key__startswith="bench:").delete()
+    members = list(Member.objects.select_related("user").order_by("pk")[:count])
+    subject, text, html = render_email(
+        template="membership-welcome",
+        context={"name": "林小梅", "membership_number": "GH20260000001", "profile_url": "", "card_url": ""},
+        language="zh-hans",
+    )
+    rows = [
+        Notification(
+            key=f"bench:{i}",
+            user=member.user,
+            to_email=member.contact_email,
+            template="membership-welcome",
+            language="zh-hans",
+            subject=subject,
+            body_text=text,
+            body_html=html,
+        )
+        for i, member in zip(range(count), members * (count // max(1, len(members)) + 1), strict=False)
+    ]
+    ids = [row.pk for row in Notification.objects.bulk_create(rows, batch_size=5000)]
+    message = EmailMultiAlternatives(subject=subject, body=text, to=["m0@bench.local"])
+    message.attach_alternative(html, "text/html")
+    return ids, message.message().as_bytes(linesep="\r\n")
+
+
+def fanout_dispatch(ids: list[int]) -> None:
+    """Hand every due row to the workers, as the reminder job does."""
+    from notifications.tasks import notification_send_task
+
+    for notification_id in ids:
+        notification_send_task.apply_async((notification_id,), retry=False)
+
+
+def run_fanout() -> dict:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    ids, message = fanout_prepare(MAILS)
+    with Sink() as sink:
+        reference = smtplib_loop(sink.port, message, MAILS)
+        say(f"  smtplib loop, one connection: {reference:8.1f} mails/s")
+        sink.count = 0
+        worker_env = {**ENV, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "EMAIL_USE_TLS": "0"}
+        worker = subprocess.Popen(  # nosec B603
+            [
+                str(BIN / "celery"),
+                "-A",
+                "unionportal",
+                "worker",
+                "--concurrency",
+                str(WORKERS),
+                "--loglevel",
+                "warning",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=worker_env,
+        )
+        try:
+            time.sleep(3)  # let the worker connect to Redis
+            started = time.monotonic()
+            fanout_dispatch(ids)
+            done = sink.wait_for(MAILS, timeout=max(120, MAILS / 20))
+            elapsed = (sink.last_at or time.monotonic()) - started
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    from notifications.models import Notification
+
+    sent = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENT).count()
+    rate = sink.count / elapsed if elapsed > 0 else 0.0
+    say(f"  outbox through Celery + Redis: {rate:8.1f} mails/s ({sink.count} received, {sent} marked sent)")
+    return {
+        "mails": MAILS,
+        "received": sink.count,
+        "marked_sent": sent,
+        "all_delivered": done and sent == MAILS,
+        "reference_mails_per_s": round(reference, 1),
+        "fanout_mails_per_s": round(rate, 1),
+        "ratio": round(rate / reference, 3),
+        "worker_concurrency": WORKERS,
+    }
+
+
+# --- report ---------------------------------------------------------------------
+
+
+def write_readme(results: dict) -> None:
+    lines = [
+        "<!-- results: written by tests/bench/run.py -->",
+        f"Measured {results['when']} on {results['machine']['cpu']} ({results['machine']['cores']} cores, "
+        f"{results['machine']['memory']}), PostgreSQL {results['machine']['postgresql']}, "
+        f"gunicorn {WORKERS} sync workers, {results['machine']['load_generator']} with {CONNECTIONS} connections "
+        f"for {SECONDS:g}s per page; {results['members']:,} members.",
+        "",
+    ]
+    if "pages" in results:
+        lines += [
+            "| page | req/s | × ceiling | p50 ms | p99 ms | queries |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in results["pages"]["pages"]:
+            lines.append(
+                f"| {row['name']} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p50_ms']:.1f} | "
+                f"{row['p99_ms']:.1f} | {row['queries']} |"
+            )
+    if "fanout" in results:
+        f = results["fanout"]
+        lines += [
+            "",
+            f"Reminder fan-out: {f['mails']:,} e-mails through a Celery worker ({f['worker_concurrency']} processes) "
+            f"and Redis into a local SMTP sink: **{f['fanout_mails_per_s']:.0f} mails/s**, "
+            f"**{f['ratio']:.2f}×** a plain smtplib loop on one connection ({f['reference_mails_per_s']:.0f} "
+            f"mails/s); all delivered and marked sent: {f['all_delivered']}.",
+        ]
+    lines.append("<!-- /results -->")
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index("<!-- results"), text.index("<!-- /results -->") + len("<!-- /results -->")
+    README.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
+
+
+def main() -> int:
+    say(f"=== database {DATABASE_URL}, Redis {REDIS_URL}")
+    ensure_database()
+    manage("migrate", "--noinput", "-v0")
+    manage("bench_seed", "--scale", SCALE)
+    manage("collectstatic", "--noinput", "-v0")
+    django_setup()
+    from members.models import Member
+
+    results = {
+        "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "members": Member.objects.count(),
+        "settings": {"seconds": SECONDS, "connections": CONNECTIONS, "gunicorn_workers": WORKERS},
+    }
+    if ONLY in ("", "pages"):
+        say("=== pages (gunicorn, 2 workers)")
+        results["pages"] = run_pages()
+    if ONLY in ("", "fanout"):
+        say(f"=== reminder fan-out: {MAILS} e-mails")
+        results["fanout"] = run_fanout()
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_readme(results)
+    say(f"Results in {RESULTS.relative_to(ROOT)} and {README.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Settings for the load benchmark (``make bench``): production, reachable over plain HTTP on this machine.
+
+Everything that costs time in production stays on (persistent connections,
+middleware, CSP, manifest static files); only HTTPS is off, since the load
+generator talks to gunicorn on 127.0.0.1, and the empty "ceiling" view is on.
+"""
+
+import os
+import secrets
+
+# A throwaway key: benchmark sessions need not outlive the run.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+
+from .production import *  # noqa: E402, F403
+from .production import VAR_DIR  # noqa: E402
+
+DEBUG = False
+BENCH_VIEWS = True
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+STATIC_ROOT = VAR_DIR / "bench-static"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
