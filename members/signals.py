@@ -3,13 +3,14 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.utils import translation
 
-from .roles import sync_roles
+from .roles import PROJECT_APPS, sync_roles
 
 
 @receiver(post_migrate)
 def grant_role_permissions(sender, **kwargs):
-    # Permissions of every app exist once migrate has run all apps.
-    if sender.name == "members":
+    # Each app's permissions exist only once its own post_migrate has run, so
+    # grant after every project app (adds only; cheap and idempotent).
+    if sender.name in PROJECT_APPS:
         sync_roles()
 
 
