@@ -1,7 +1,10 @@
+import uuid
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +17,14 @@ from members.scoping import UnitScopedAdminMixin
 from . import services
 from .forms import AnswerForm, StateForm, UnpublishForm
 from .models import Feedback, FeedbackEvent, FeedbackMessage
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
 
 
 def _error_text(exc: Exception) -> str:
@@ -40,7 +51,7 @@ class FeedbackMessageInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("officer")
 
-    @admin.display(description=_("from"))
+    @admin.display(description=_("written by"))
     def sender(self, obj):
         return _("the author") if obj.from_author else (obj.officer or _("an officer"))
 
@@ -129,6 +140,10 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm("feedback.publish_feedback")
 
+    def view_on_site(self, obj):
+        # Only a published item has a page an officer can open on the portal.
+        return obj.get_absolute_url() if obj.published else None
+
     @admin.display(description=_("reference"))
     def reference(self, obj):
         return obj.reference
@@ -142,6 +157,12 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("supports"), ordering="support_count")
     def support_count(self, obj):
         return obj.support_count
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except OverflowError:  # a date-hierarchy year beyond any calendar
+            return HttpResponseRedirect(request.path + "?e=1")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -270,6 +291,15 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
         )
 
     # --- Bulk state change ---------------------------------------------------------
+
+    def response_action(self, request, queryset):
+        # Ids are UUIDs: a tampered selection is dropped, not a server error.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        valid = [value for value in selected if _is_uuid(value)]
+        if valid != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, valid)
+        return super().response_action(request, queryset)
 
     @admin.action(description=_("Change the state of the selected items…"), permissions=["change"])
     def change_state(self, request, queryset):

@@ -25,7 +25,7 @@ class FeedbackForm(forms.Form):
         ),
     )
     # One form, one item: a second click or a reload of the page is recognised.
-    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

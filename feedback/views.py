@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,10 +45,13 @@ def _get_item_for_viewer(request, pk):
     return feedback
 
 
+def _nonce_key(nonce: str) -> str:
+    return "feedback:nonce:" + hashlib.sha256(nonce.encode()).hexdigest()[:40]
+
+
 def _nonce_claim(nonce: str) -> bool:
     """True the first time a form's nonce is sent (a second click or reload gets False)."""
-    key = "feedback:nonce:" + hashlib.sha256(nonce.encode()).hexdigest()[:40]
-    return cache.add(key, 1, timeout=NONCE_TTL)
+    return not nonce or cache.add(_nonce_key(nonce), 1, timeout=NONCE_TTL)
 
 
 @login_required
@@ -94,7 +97,8 @@ def submit(request):
             )
         except (ValidationError, PermissionDenied) as exc:
             # Nothing was saved; let the worker send the same form again.
-            cache.delete("feedback:nonce:" + hashlib.sha256(data["nonce"].encode()).hexdigest()[:40])
+            if data["nonce"]:
+                cache.delete(_nonce_key(data["nonce"]))
             form.add_error(None, _error_text(exc))
         else:
             if code is None:
@@ -157,7 +161,7 @@ def reply(request, pk):
 
 def _next_or(request, fallback: str) -> str:
     next_url = request.POST.get("next") or ""
-    if next_url and url_has_allowed_host_and_scheme(
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url
@@ -169,10 +173,10 @@ def _next_or(request, fallback: str) -> str:
 def support(request, pk):
     feedback = _get_item_for_viewer(request, pk)
     member = selectors.member_for_user(request.user)
-    target = _next_or(request, feedback.get_absolute_url())
+    target = HttpResponseRedirect(_next_or(request, feedback.get_absolute_url()))
     if member is None:
         messages.error(request, _("Only union members can support items on the board."))
-        return redirect(target)
+        return target
     try:
         if request.POST.get("withdraw"):
             services.feedback_support_withdraw(feedback=feedback, member=member)
@@ -183,7 +187,7 @@ def support(request, pk):
             messages.info(request, _("You already support “%(title)s”.") % {"title": feedback.title})
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
-    return redirect(target)
+    return target
 
 
 def _client_key(request) -> str:
