@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -158,12 +158,6 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     def support_count(self, obj):
         return obj.support_count
 
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except OverflowError:  # a date-hierarchy year beyond any calendar
-            return HttpResponseRedirect(request.path + "?e=1")
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -175,16 +169,6 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
             "may_change": self.has_change_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    # simple-history's pages fall back to the historical rows when the object
-    # is outside the officer's queryset; look it up in scope first.
-    def history_view(self, request, object_id, extra_context=None):
-        self._get_scoped(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._get_scoped(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     # --- Custom pages: answer, state, unpublish ---------------------------------
 

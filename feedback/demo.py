@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Member, User
+from members.models import Member, OrgUnit, User
 
 from . import services
 from .models import Feedback
@@ -88,7 +88,7 @@ def seed() -> None:
 
     # 4. Published anonymous item about working hours, under consideration.
     hours = Feedback.objects.create(
-        unit=worker.unit.get_parent() or worker.unit,
+        unit=OrgUnit.objects.get_parent(worker.unit) or worker.unit,
         category=Feedback.Category.HOURS,
         title="连续加班后希望安排调休",
         body="最近一个月赶订单，很多人连续加班三个周末，希望工会和厂里沟通，加班后安排调休或按规定支付加班费。",
