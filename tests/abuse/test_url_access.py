@@ -1,0 +1,225 @@
+"""Who may open which URL, generated from the URL configuration.
+
+Every URL of the portal (the admin's and allauth's own aside) must have an
+entry in ``ACCESS``: a new URL without one fails ``test_every_url_has_an_entry``.
+Each URL that names an object (an id or a token) is tried as its owner,
+another worker of the same branch, a worker of another union, an anonymous
+visitor and each officer role. Anyone not allowed gets 404 (so nobody learns
+that the object exists) and changes nothing; an anonymous visitor is sent to
+the login page.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from members import services as member_services
+
+ROLES = ["owner", "other_worker", "outsider", "anonymous", "officer", "sibling_officer", "welfare_officer", "chair"]
+OFFICERS = ("officer", "welfare_officer", "chair")  # all act for union A or above it
+EXCLUDED_PREFIXES = ("admin/", "accounts/")  # the back office and allauth: tested on their own
+
+
+@dataclass
+class Case:
+    """One object behind a URL: how to make it, how to call the URL, who may."""
+
+    make: Callable[[dict], dict]  # the cast -> the URL's kwargs
+    allowed: tuple[str, ...] = ("owner",)
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+
+@dataclass
+class NoObject:
+    """A URL that names no object; ``anonymous`` says what a visitor gets."""
+
+    anonymous: str  # "login" (sent to the login page) or "open"
+    method: str = "GET"
+
+
+# --- objects ------------------------------------------------------------------
+
+
+def card_token(cast) -> dict:
+    return {"token": member_services.member_card_token(cast["owner"])}
+
+
+def feedback_named(cast) -> dict:
+    from feedback import services
+
+    item, _ = services.feedback_submit(
+        member=cast["owner"], category="canteen", title="食堂排队太久", body="中午排队要二十分钟。", anonymous=False
+    )
+    return {"pk": item.pk}
+
+
+def feedback_published(cast) -> dict:
+    from feedback import services
+
+    kwargs = feedback_named(cast)
+    item = services.Feedback.objects.get(pk=kwargs["pk"])
+    services.feedback_publish(feedback=item, by=cast["chair"], official_answer="已增加一个窗口。")
+    return kwargs
+
+
+# The owner's union (A) may see a published item; union B may not.
+UNION_A = ("owner", "other_worker", *OFFICERS)
+
+ACCESS: dict[str, list[Case] | NoObject] = {
+    "home": NoObject("open"),
+    "health": NoObject("open"),
+    "favicon": NoObject("open"),
+    "language-set": NoObject("open", method="POST"),
+    "members:profile": NoObject("login"),
+    "members:profile-create": NoObject("login"),
+    "members:profile-edit": NoObject("login"),
+    "members:apply": NoObject("login", method="POST"),
+    "members:withdraw": NoObject("login", method="POST"),
+    "members:card": NoObject("login"),
+    "members:card-renew": NoObject("login", method="POST"),
+    "members:data-export": NoObject("login"),
+    "members:deletion-request": NoObject("login"),
+    # Only an officer over the member's unit may look a scanned card up.
+    "members:card-scan": [Case(card_token, allowed=OFFICERS)],
+    "feedback:board": NoObject("login"),
+    "feedback:submit": NoObject("login"),
+    "feedback:mine": NoObject("login"),
+    # The code travels in the form body; wrong codes are counted and blocked.
+    "feedback:follow-up": NoObject("open"),
+    "feedback:detail": [
+        Case(feedback_named, label="named, not published"),
+        Case(feedback_published, allowed=UNION_A, label="published in union A"),
+    ],
+    "feedback:reply": [
+        Case(feedback_named, method="POST", data={"text": "补充一句"}, label="named, not published"),
+        Case(feedback_published, method="POST", data={"text": "补充一句"}, label="published: still the author's"),
+    ],
+    "feedback:support": [
+        Case(feedback_named, method="POST", label="named, not published"),
+        Case(feedback_published, allowed=UNION_A, method="POST", label="published in union A"),
+    ],
+}
+
+
+# --- walking the URL configuration ------------------------------------------------
+
+
+def portal_urls(patterns=None, prefix: str = "", namespace: str = ""):
+    """(name, route, parameter names) of every URL outside the admin and allauth."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(EXCLUDED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from portal_urls(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else route
+            yield name, route, sorted(pattern.pattern.converters)
+
+
+def test_every_url_has_an_entry():
+    found = {name: params for name, _, params in portal_urls()}
+    missing = sorted(set(found) - set(ACCESS))
+    stale = sorted(set(ACCESS) - set(found))
+    assert not missing, f"add these URLs to ACCESS in {__name__}: {missing}"
+    assert not stale, f"these entries name no URL any more: {stale}"
+    for name, params in found.items():
+        if params:
+            assert isinstance(ACCESS[name], list), f"{name} takes {params}: list who may use it"
+        else:
+            assert isinstance(ACCESS[name], NoObject), f"{name} names no object: use NoObject"
+
+
+# --- the checks ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def cast(worker, other_worker, outsider, officer, sibling_officer, welfare_officer, chair):
+    return {
+        "owner": worker,
+        "other_worker": other_worker,
+        "outsider": outsider,
+        "officer": officer,
+        "sibling_officer": sibling_officer,
+        "welfare_officer": welfare_officer,
+        "chair": chair,
+    }
+
+
+def _user(cast, role):
+    person = cast[role]
+    return getattr(person, "user", person)
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows per table of our apps: a wrong person's request must change none."""
+    counts = {}
+    for app in ("members", "notifications", "activities", "welfare", "feedback"):
+        for model in apps.get_app_config(app).get_models():
+            counts[model._meta.label] = model._base_manager.count()
+    return counts
+
+
+OBJECT_CASES = [
+    pytest.param(name, index, id=f"{name}[{case.label or index}]")
+    for name, cases in ACCESS.items()
+    if isinstance(cases, list)
+    for index, case in enumerate(cases)
+]
+
+
+@pytest.mark.parametrize("name,index", OBJECT_CASES)
+def test_only_the_right_people_reach_an_object(client, cast, name, index):
+    case = ACCESS[name][index]
+    url = reverse(name, kwargs=case.make(cast))
+    verdicts = {}
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(_user(cast, role))
+        before = _row_counts()
+        response = client.generic(case.method, url, data=_encode(case.data), content_type=_FORM)
+        allowed = role in case.allowed
+        if role == "anonymous":
+            ok = response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+        elif allowed:
+            ok = response.status_code in (200, 302) and not response.get("Location", "").startswith(
+                reverse("account_login")
+            )
+        else:
+            ok = response.status_code == 404 and _row_counts() == before
+        verdicts[role] = (response.status_code, "ok" if ok else "WRONG")
+    wrong = {role: status for role, (status, verdict) in verdicts.items() if verdict == "WRONG"}
+    assert not wrong, f"{case.method} {url}: {verdicts}"
+
+
+NO_OBJECT = [name for name, entry in ACCESS.items() if isinstance(entry, NoObject)]
+
+
+@pytest.mark.parametrize("name", NO_OBJECT)
+def test_an_anonymous_visitor_is_sent_to_log_in_or_served(client, db, name):
+    entry = ACCESS[name]
+    response = client.generic(entry.method, reverse(name), data=_encode({}), content_type=_FORM)
+    if entry.anonymous == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code in (200, 301, 302)
+        assert not response.get("Location", "").startswith(reverse("account_login"))
+
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _encode(data: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(data)
