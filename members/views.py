@@ -4,7 +4,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -173,7 +173,7 @@ def deletion_request(request):
 def language_set(request):
     form = LanguageForm(request.POST)
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
@@ -182,4 +182,5 @@ def language_set(request):
         request.session[LANGUAGE_SESSION_KEY] = language
         if request.user.is_authenticated:
             services.user_language_set(user=request.user, language=language)
-    return redirect(next_url)
+    # Not redirect(): it would take a ``next`` such as "0" for a view name (and fail).
+    return HttpResponseRedirect(next_url)
