@@ -187,6 +187,7 @@ def pages() -> list[dict]:
         f"?q={some.membership_number}",
         kind="admin-search",
     )
+    add("admin: feedback changelist", "officer", "admin:feedback_feedback_changelist", kind="admin")
     found.extend(area_pages(add))
     return found
 

@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from feedback.models import Feedback
 from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 from members.models import Member, OrgUnit, User
 
@@ -19,5 +20,10 @@ def test_bench_seed_loads_a_union_once_with_the_people_the_benchmark_logs_in_as(
     # Every member sits in the unit tree under its own grassroots union.
     assert not Member.objects.exclude(unit__path__startswith=OrgUnit.objects.get(depth=1).path).exists()
 
+    feedback = Feedback.objects.count()
+    assert feedback == 100
+    assert Feedback.objects.filter(published=True).exists()
+
     call_command("bench_seed", scale=0.002, unions=2, stdout=StringIO())
     assert Member.objects.count() == members
+    assert Feedback.objects.count() == feedback

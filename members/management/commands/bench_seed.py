@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.unions = unions
         self.rng = random.Random(seed)  # nosec B311 - test data, not secrets
         self.scale = scale
-        for area in (self.seed_members,):
+        for area in (self.seed_members, self.seed_feedback):
             started = time.monotonic()
             with transaction.atomic():
                 added = area()
@@ -131,3 +131,56 @@ class Command(BaseCommand):
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in (users[0], officer)]
         )
         return f"{len(leaves)} groups, {total} members"
+
+    def _members(self) -> list[tuple[int, int]]:
+        """(member id, unit id) of every member, in id order."""
+        return list(Member.objects.order_by("pk").values_list("pk", "unit_id"))
+
+    # --- feedback ------------------------------------------------------------
+
+    def seed_feedback(self) -> str:
+        try:
+            from feedback.models import Feedback, FeedbackSupport
+        except ImportError:
+            return ""
+        if Feedback.objects.exists():
+            return ""
+        rng = self.rng
+        members = self._members()
+        officer = User.objects.get(email=BENCH_OFFICER_EMAIL)
+        categories = Feedback.Category.values
+        now = timezone.now()
+        items = []
+        for i in range(self.count(50_000)):
+            member_id, unit_id = rng.choice(members)
+            anonymous = rng.random() < 0.3
+            published = rng.random() < 0.3
+            day = timezone.localdate() - timedelta(days=rng.randrange(730))
+            items.append(
+                Feedback(
+                    unit_id=unit_id,
+                    category=rng.choice(categories),
+                    title=f"建议{i}：{rng.choice(['食堂', '班车', '安全帽', '夜班', '培训', '休息室'])}的问题",
+                    body="希望工会关注。" * rng.randrange(1, 20),
+                    anonymous=anonymous,
+                    author_id=None if anonymous else member_id,
+                    followup_digest=f"{rng.getrandbits(256):064x}" if anonymous else None,
+                    submitted_on=day,
+                    state=Feedback.State.ANSWERED if published else rng.choice(Feedback.State.values),
+                    published=published,
+                    official_answer="工会已与行政协商，下月起改进。" if published else "",
+                    published_at=now - timedelta(days=rng.randrange(365)) if published else None,
+                    published_by=officer if published else None,
+                )
+            )
+        Feedback.objects.bulk_create(items, batch_size=BATCH)
+        published = [item for item in items if item.published]
+        supports, seen = [], set()
+        for _ in range(self.count(50_000)):
+            item = rng.choice(published)
+            member_id, _unit = rng.choice(members)
+            if (item.pk, member_id) not in seen:
+                seen.add((item.pk, member_id))
+                supports.append(FeedbackSupport(feedback=item, member_id=member_id))
+        FeedbackSupport.objects.bulk_create(supports, batch_size=BATCH)
+        return f"{len(items)} feedback items ({len(published)} on the board), {len(supports)} supports"
