@@ -12,7 +12,8 @@ and to the table in ``tests/bench/README.md``.
 
 Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/up_bench),
 BENCH_REDIS_URL (redis://127.0.0.1:6379/8), BENCH_SECONDS per page (10),
-BENCH_CONNECTIONS (4), BENCH_MAILS (10000), BENCH_SCALE (1.0 = 100,000 members).
+BENCH_CONNECTIONS (4), BENCH_MAILS (10000), BENCH_SCALE (1.0 = 100,000 members),
+BENCH_LOADGEN (wrk where installed, else python).
 """
 
 import datetime
@@ -48,6 +49,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 MAILS = int(os.environ.get("BENCH_MAILS", "10000"))
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
 ONLY = os.environ.get("BENCH_ONLY", "")
+# "python" forces the fallback load generator even where wrk is installed.
+LOADGEN = os.environ.get("BENCH_LOADGEN", "wrk" if shutil.which("wrk") else "python")
 WORKERS = 2
 
 ENV = {
@@ -219,10 +222,14 @@ def query_count(path: str, who: str) -> tuple[int, int]:
 
 def load_generator_name() -> str:
     wrk = shutil.which("wrk")
-    if wrk:
+    if LOADGEN == "wrk" and wrk:
         out = subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout  # nosec B603
         return out.split("Copyright")[0].strip() or "wrk"
     return "python (http.client threads)"
+
+
+def _fmt(ms: float | None) -> str:
+    return "—" if ms is None else f"{ms:.1f}"
 
 
 def _ms(text: str) -> float:
@@ -247,11 +254,13 @@ def load_wrk(url: str, cookie: str) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
     return {
         "rps": rps,
-        "p50_ms": _ms(latency["50"]),
-        "p99_ms": _ms(latency["99"]),
-        "errors": int(errors.group(1)) if errors else 0,
+        # No latency lines when no request finished within the run.
+        "p50_ms": _ms(latency["50"]) if "50" in latency else None,
+        "p99_ms": _ms(latency["99"]) if "99" in latency else None,
+        "errors": (int(errors.group(1)) if errors else 0) + (int(timeouts.group(1)) if timeouts else 0),
     }
 
 
@@ -294,14 +303,14 @@ def load_python(url: str, cookie: str) -> dict:
     latencies.sort()
     return {
         "rps": len(latencies) / elapsed,
-        "p50_ms": latencies[len(latencies) // 2],
-        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "p50_ms": latencies[len(latencies) // 2] if latencies else None,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else None,
         "errors": errors[0],
     }
 
 
 def load(url: str, cookie: str) -> dict:
-    return load_wrk(url, cookie) if shutil.which("wrk") else load_python(url, cookie)
+    return load_wrk(url, cookie) if LOADGEN == "wrk" else load_python(url, cookie)
 
 
 # --- gunicorn ---------------------------------------------------------------
@@ -376,8 +385,9 @@ def run_pages() -> dict:
                 fetch_status(url, cookies[page["who"]])
             result = load(url, cookies[page["who"]])
             say(
-                f"  {page['name']:<45} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-                f"p99 {result['p99_ms']:7.1f} ms  {page['queries']:3d} queries"
+                f"  {page['name']:<45} {result['rps']:8.1f} req/s  p50 {_fmt(result['p50_ms']):>7} ms  "
+                f"p99 {_fmt(result['p99_ms']):>7} ms  {page['queries']:3d} queries"
+                + (f"  {result['errors']} errors/timeouts" if result["errors"] else "")
             )
             if page["kind"] == "ceiling":
                 ceilings.append(result["rps"])
@@ -385,7 +395,7 @@ def run_pages() -> dict:
                     continue
             measured.append({**page, **result})
             # Let requests the load generator gave up on finish before the next page.
-            time.sleep(0.5 + min(5.0, result["p99_ms"] * 2 / 1000))
+            time.sleep(0.5 + min(5.0, (result["p99_ms"] or 5000) * 2 / 1000))
     ceiling = statistics.mean(ceilings)
     for row in measured:
         row["ratio"] = round(row["rps"] / ceiling, 3)
@@ -557,8 +567,8 @@ def write_readme(results: dict) -> None:
         ]
         for row in results["pages"]["pages"]:
             lines.append(
-                f"| {row['name']} | {row['rps']:.0f} | {row['ratio']:.2f} | {row['p50_ms']:.1f} | "
-                f"{row['p99_ms']:.1f} | {row['queries']} |"
+                f"| {row['name']} | {row['rps']:.1f} | {row['ratio']:.2f} | {_fmt(row['p50_ms'])} | "
+                f"{_fmt(row['p99_ms'])} | {row['queries']} |"
             )
     if "fanout" in results:
         f = results["fanout"]
