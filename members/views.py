@@ -1,13 +1,16 @@
+import hashlib
 import json
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -112,9 +115,20 @@ def card(request):
     member = _own_member(request)
     if member is None:
         return redirect("members:profile-create")
-    qr = segno.make(services.member_card_url(member), error="m")
-    svg = qr.svg_inline(scale=6, dark="#111", light="#fff", title=_("Member card QR code"))
-    return render(request, "members/card.html", {"member": member, "qr_svg": svg})
+    return render(request, "members/card.html", {"member": member, "qr_svg": _card_qr_svg(member)})
+
+
+def _card_qr_svg(member: Member) -> str:
+    """The card's QR code as inline SVG. Drawing it costs tens of milliseconds
+    and it changes only with the card's URL (a renewed card gets a new one)."""
+    url = services.member_card_url(member)
+    key = "members:card-qr:" + hashlib.sha256(f"{url}|{get_language()}".encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        qr = segno.make(url, error="m")
+        svg = qr.svg_inline(scale=6, dark="#111", light="#fff", title=_("Member card QR code"))
+        cache.set(key, svg, timeout=24 * 3600)
+    return svg
 
 
 @login_required
