@@ -194,6 +194,8 @@ def test_only_the_right_people_reach_an_object(client, cast, name, index):
             ok = response.status_code in (200, 302) and not response.get("Location", "").startswith(
                 reverse("account_login")
             )
+            if response.get("Content-Type", "").startswith("text/html"):
+                ok = ok and "script-src 'self'" in response.get("Content-Security-Policy", "")
         else:
             ok = response.status_code == 404 and _row_counts() == before
         verdicts[role] = (response.status_code, "ok" if ok else "WRONG")
@@ -214,6 +216,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in_or_served(client, db, name):
     else:
         assert response.status_code in (200, 301, 302)
         assert not response.get("Location", "").startswith(reverse("account_login"))
+    if response.get("Content-Type", "").startswith("text/html"):
+        assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
 _FORM = "application/x-www-form-urlencoded"
