@@ -33,7 +33,7 @@ S = WelfareRequest.State
 
 # What the officer's buttons say for each move.
 MOVE_LABELS = {
-    S.IN_REVIEW: _("Review"),
+    S.IN_REVIEW: _("Start the review"),
     S.NEEDS_INFO: _("Ask the worker for information…"),
     S.APPROVED: _("Approve…"),
     S.AWAITING_CHAIR: _("Refer to the chair…"),
@@ -42,6 +42,12 @@ MOVE_LABELS = {
     S.REJECTED: _("Reject…"),
     S.WITHDRAWN: _("Record a withdrawal…"),
 }
+
+
+def _move_label(obj: WelfareRequest, to: str):
+    if to == S.IN_REVIEW and obj.state != S.SUBMITTED:
+        return _("Back to review…")
+    return MOVE_LABELS[to]
 
 
 def _error_text(exc: Exception) -> str:
@@ -66,6 +72,22 @@ class AssignedFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to__isnull=True)
         if self.value() == "others":
             return queryset.filter(assigned_to__isnull=False).exclude(assigned_to=request.user)
+        return queryset
+
+
+class RequestTypeFilter(admin.SimpleListFilter):
+    """Like a related-field filter, but its choices come from the cache: no query per page view."""
+
+    title = _("request type")
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), label) for pk, label in selectors.request_type_choices()]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(request_type_id=int(value))
         return queryset
 
 
@@ -137,7 +159,7 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
         "due",
     ]
     list_display_links = ["reference"]
-    list_filter = ["state", "request_type", "priority", AssignedFilter, OverdueFilter, "sensitivity"]
+    list_filter = ["state", RequestTypeFilter, "priority", AssignedFilter, OverdueFilter, "sensitivity"]
     list_select_related = ["member__unit", "request_type", "assigned_to"]
     search_fields = ["^reference", "member__name"]
     search_help_text = _("Reference (WF-2026-000123) or the worker's name")
@@ -380,7 +402,7 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
         context = {
             "timeline": selectors.request_timeline(obj, include_internal=True),
             "request_files": selectors.request_files(obj),
-            "moves": [(to, MOVE_LABELS[to]) for to in services.moves_for(request=obj, user=request.user)]
+            "moves": [(to, _move_label(obj, to)) for to in services.moves_for(request=obj, user=request.user)]
             if may_change
             else [],
             "may_change": may_change,
@@ -437,8 +459,8 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
             obj,
             form=form,
             to=to,
-            title=f"{obj.reference} · {MOVE_LABELS[to]}",
-            move_label=MOVE_LABELS[to],
+            title=f"{obj.reference} · {_move_label(obj, to)}",
+            move_label=_move_label(obj, to),
             summary_html=_grant_summary_html(selectors.grant_summary(obj)) if deciding else "",
             legal=to in services.moves_for(request=obj, user=request.user),
         )
@@ -464,7 +486,8 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
                 text = gettext("Internal note saved.") if message.internal else gettext("Message sent to the worker.")
                 self.message_user(request, text, messages.SUCCESS)
                 return redirect(self._change_url(obj) + "#timeline")
-        context = self._context(request, obj, form=form, title=f"{obj.reference} · {gettext('Write')}")
+        title = gettext("%(reference)s · write") % {"reference": obj.reference}
+        context = self._context(request, obj, form=form, title=title)
         return TemplateResponse(request, "admin/welfare/welfarerequest/message.html", context)
 
     def assign_me_view(self, request, pk):
@@ -523,7 +546,7 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
             request, done, errors, ngettext("%(n)d grant recorded as paid.", "%(n)d grants recorded as paid.", done)
         )
 
-    @admin.action(description=_("Close"), permissions=["change"])
+    @admin.action(description=_("Close the requests"), permissions=["change"])
     def close_selected(self, request, queryset):
         done, errors = services.request_bulk_transition(requests=queryset, to=S.CLOSED, by=request.user)
         self._report(request, done, errors, ngettext("%(n)d request closed.", "%(n)d requests closed.", done))

@@ -74,9 +74,7 @@ def seed() -> None:
         .exclude(pk=worker.pk)
         .order_by("pk")[:5]
     )
-    hospital_member = (
-        Member.objects.filter(unit__name="护理部分会", status=Member.Status.ACTIVE).order_by("pk").first()
-    )
+    hospital_member = Member.objects.filter(unit__name="护理部分会", status=Member.Status.ACTIVE).order_by("pk").first()
 
     def submit(member, code, description, *, by=None, **kwargs):
         if member.user_id is None:  # a member without an account came to the office

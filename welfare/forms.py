@@ -144,7 +144,9 @@ class OnBehalfForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
         if member_widget is not None:
-            self.fields["member"].widget = member_widget
+            field = self.fields["member"]
+            field.widget = member_widget
+            field.widget.choices = field.choices
 
     def clean(self):
         cleaned = super().clean()

@@ -10,11 +10,13 @@ import secrets
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .uploads import EXTENSIONS, PrivateStorage
@@ -73,6 +75,14 @@ class RequestType(models.Model):
 
     def __str__(self):
         return self.label
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete("welfare:request-type-choices")  # the admin's type filter
+
+    def delete(self, *args, **kwargs):
+        cache.delete("welfare:request-type-choices")
+        return super().delete(*args, **kwargs)
 
     @property
     def label(self) -> str:
@@ -159,27 +169,28 @@ class WelfareRequestQuerySet(models.QuerySet):
 
 
 class RequestState(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    IN_REVIEW = "in_review", _("in review")
-    NEEDS_INFO = "needs_info", _("needs information")
-    AWAITING_CHAIR = "awaiting_chair", _("waiting for the chair's approval")
-    APPROVED = "approved", _("approved")
-    PAID = "paid", _("paid")
-    CLOSED = "closed", _("closed")
-    REJECTED = "rejected", _("rejected")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    # A context of their own: the membership states share some of these words, translated differently.
+    SUBMITTED = "submitted", pgettext_lazy("welfare", "submitted")
+    IN_REVIEW = "in_review", pgettext_lazy("welfare", "in review")
+    NEEDS_INFO = "needs_info", pgettext_lazy("welfare", "needs information")
+    AWAITING_CHAIR = "awaiting_chair", pgettext_lazy("welfare", "waiting for the chair's approval")
+    APPROVED = "approved", pgettext_lazy("welfare", "approved")
+    PAID = "paid", pgettext_lazy("welfare", "paid")
+    CLOSED = "closed", pgettext_lazy("welfare", "closed")
+    REJECTED = "rejected", pgettext_lazy("welfare", "rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("welfare", "withdrawn")
 
 
 class Sensitivity(models.TextChoices):
-    NORMAL = "normal", _("normal")
-    CONFIDENTIAL = "confidential", _("confidential")
+    NORMAL = "normal", pgettext_lazy("welfare", "normal")
+    CONFIDENTIAL = "confidential", pgettext_lazy("welfare", "confidential")
 
 
 class Priority(models.IntegerChoices):
-    LOW = 1, _("low")
-    NORMAL = 2, _("normal priority")
-    HIGH = 3, _("high")
-    URGENT = 4, _("urgent")
+    LOW = 1, pgettext_lazy("welfare", "low")
+    NORMAL = 2, pgettext_lazy("welfare", "normal priority")
+    HIGH = 3, pgettext_lazy("welfare", "high")
+    URGENT = 4, pgettext_lazy("welfare", "urgent")
 
 
 class WelfareRequest(models.Model):
@@ -295,7 +306,7 @@ class WelfareRequest(models.Model):
         ]
 
     def __str__(self):
-        return self.reference or _("new request")
+        return self.reference or str(_("new request"))
 
     # --- the state guard ------------------------------------------------------
 
@@ -412,7 +423,7 @@ class Attachment(models.Model):
     )
     file = models.FileField(_("file"), storage=PrivateStorage(), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(_("file type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL

@@ -11,8 +11,9 @@ from decimal import Decimal
 from itertools import chain
 from typing import Literal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.models import OrgUnit, User
 from members.scoping import unit_scope_q
@@ -23,6 +24,7 @@ from .models import (
     BenefitScheme,
     RequestMessage,
     RequestTransition,
+    RequestType,
     WelfareRequest,
 )
 
@@ -81,6 +83,18 @@ def attachments_visible_to(user) -> QuerySet:
 
 
 # --- Lists ---------------------------------------------------------------
+
+TYPE_CHOICES_CACHE_KEY = "welfare:request-type-choices"
+
+
+def request_type_choices() -> list[tuple[int, str]]:
+    """(pk, name in the active language) of every type, for filters; cached, cleared when a type changes."""
+    rows = cache.get(TYPE_CHOICES_CACHE_KEY)
+    if rows is None:
+        rows = list(RequestType.objects.order_by("category", "position", "id").values_list("pk", "name", "name_en"))
+        cache.set(TYPE_CHOICES_CACHE_KEY, rows, timeout=300)
+    english = (translation.get_language() or "").startswith("en")
+    return [(pk, name_en if english and name_en else name) for pk, name, name_en in rows]
 
 
 def worker_requests(user) -> QuerySet:
@@ -143,6 +157,11 @@ def year_bounds(day=None) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _cents(amount) -> Decimal:
+    # SQLite sums decimals without their places; show and compare money in cents everywhere.
+    return Decimal(amount or 0).quantize(Decimal("0.01"))
+
+
 def granted_this_year(*, member_id: int, request_type_id: int, exclude_pk: int | None = None) -> Decimal:
     start, end = year_bounds()
     granted = WelfareRequest.objects.filter(
@@ -154,7 +173,7 @@ def granted_this_year(*, member_id: int, request_type_id: int, exclude_pk: int |
     )
     if exclude_pk:
         granted = granted.exclude(pk=exclude_pk)
-    return granted.aggregate(total=Sum("granted_amount"))["total"] or Decimal("0")
+    return _cents(granted.aggregate(total=Sum("granted_amount"))["total"])
 
 
 def pending_with_chair(*, member_id: int, request_type_id: int, exclude_pk: int | None = None) -> Decimal:
@@ -163,7 +182,7 @@ def pending_with_chair(*, member_id: int, request_type_id: int, exclude_pk: int 
     )
     if exclude_pk:
         pending = pending.exclude(pk=exclude_pk)
-    return pending.aggregate(total=Sum("granted_amount"))["total"] or Decimal("0")
+    return _cents(pending.aggregate(total=Sum("granted_amount"))["total"])
 
 
 def scheme_for(request_type_id: int) -> BenefitScheme | None:

@@ -109,14 +109,14 @@ def request_submit(
     """
     description = (description or "").strip()
     if not description:
-        raise ValidationError(_("Tell the union what happened and what help you need."))
+        raise ValidationError(_("Tell the union what happened and what help you need."), code="no_description")
     if not request_type.active:
-        raise ValidationError(_("This kind of request is no longer offered."))
+        raise ValidationError(_("This kind of request is no longer offered."), code="type_closed")
     if amount_requested is not None:
         if not request_type.asks_amount:
-            raise ValidationError(_("Only aid requests ask for an amount."))
+            raise ValidationError(_("Only aid requests ask for an amount."), code="no_amount_asked")
         if amount_requested < 0:
-            raise ValidationError(_("The amount cannot be negative."))
+            raise ValidationError(_("The amount cannot be negative."), code="negative_amount")
     if by is None or not by.is_authenticated:
         raise PermissionDenied(_("You may not file a request for this worker."))
     on_behalf = not (member.user_id is not None and member.user_id == by.pk)
@@ -130,12 +130,15 @@ def request_submit(
         ):
             raise PermissionDenied(_("You may not file a request for this worker."))
         if not consent_note:
-            raise ValidationError(_("Record how the worker agreed that the union files this request for them."))
+            raise ValidationError(
+                _("Record how the worker agreed that the union files this request for them."), code="no_consent"
+            )
     else:
         priority = None  # the office sets priorities
         if request_type.category == RequestType.Category.AID and not member.is_active_member:
             raise ValidationError(
-                _("Aid is for union members. Apply for membership first; help with your rights is open to everyone.")
+                _("Aid is for union members. Apply for membership first; help with your rights is open to everyone."),
+                code="members_only",
             )
     checked = check_uploads(files)
 
@@ -227,18 +230,19 @@ def request_transition(
     if to not in S.values or to not in TRANSITIONS[from_state]:
         raise ValidationError(
             _("A request cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": S(from_state).label, "to": S(to).label if to in S.values else to}
+            % {"from": S(from_state).label, "to": S(to).label if to in S.values else to},
+            code="illegal_transition",
         )
     acting_as = _acting_as(by=by, request=request, move=(from_state, to))
     note = (note or "").strip()
     if to == S.NEEDS_INFO and not note:
-        raise ValidationError(_("Tell the worker which information or documents you need."))
+        raise ValidationError(_("Tell the worker which information or documents you need."), code="note_required")
     if to == S.REJECTED and not note:
-        raise ValidationError(_("Give the worker the reason for the decision."))
+        raise ValidationError(_("Give the worker the reason for the decision."), code="note_required")
     if to == S.WITHDRAWN and acting_as == "officer" and not note:
-        raise ValidationError(_("Note how and when the worker withdrew the request."))
+        raise ValidationError(_("Note how and when the worker withdrew the request."), code="note_required")
     if granted_amount is not None and to not in (S.APPROVED, S.AWAITING_CHAIR):
-        raise ValidationError(_("An amount is only granted when approving."))
+        raise ValidationError(_("An amount is only granted when approving."), code="amount_not_expected")
 
     now = timezone.now()
     if to in (S.APPROVED, S.AWAITING_CHAIR):
@@ -250,9 +254,11 @@ def request_transition(
     elif to == S.IN_REVIEW and from_state == S.AWAITING_CHAIR:
         request.granted_amount = None  # the chair sent the proposal back
     elif to == S.PAID and not request.granted_amount:
-        raise ValidationError(_("No money was granted, so nothing can be paid. Close the request instead."))
+        raise ValidationError(
+            _("No money was granted, so nothing can be paid. Close the request instead."), code="nothing_to_pay"
+        )
     elif to == S.CLOSED and from_state == S.APPROVED and request.granted_amount:
-        raise ValidationError(_("Record the payment of the grant before closing the request."))
+        raise ValidationError(_("Record the payment of the grant before closing the request."), code="pay_first")
     if acting_as == "officer" and request.first_response_at is None:
         request.first_response_at = now
 
@@ -272,14 +278,14 @@ def _decide_grant(
     amount = granted_amount if granted_amount is not None else (request.granted_amount if from_chair else None)
     if amount is not None:
         if amount < 0:
-            raise ValidationError(_("The amount cannot be negative."))
+            raise ValidationError(_("The amount cannot be negative."), code="negative_amount")
         amount = amount.quantize(CENT)
     scheme = selectors.scheme_for(request.request_type_id)
     if amount:
         _check_cap(request=request, amount=amount, scheme=scheme)
     needs_chair = bool(amount) and (scheme is None or amount > scheme.chair_threshold)
     if to == S.AWAITING_CHAIR and not amount:
-        raise ValidationError(_("Give the amount you propose for the chair's approval."))
+        raise ValidationError(_("Give the amount you propose for the chair's approval."), code="amount_required")
     if to == S.APPROVED and needs_chair and not from_chair and not by.has_perm(APPROVE_OVER_THRESHOLD):
         to = S.AWAITING_CHAIR
     request.granted_amount = amount
@@ -305,7 +311,8 @@ def _check_cap(*, request: WelfareRequest, amount: Decimal, scheme: BenefitSchem
                 "This grant would pass the yearly cap of ¥%(cap)s for %(type)s: the member has already been "
                 "granted ¥%(already)s this year, so at most ¥%(left)s can be granted."
             )
-            % {"cap": scheme.yearly_cap, "type": request.request_type.label, "already": already, "left": left}
+            % {"cap": scheme.yearly_cap, "type": request.request_type.label, "already": already, "left": left},
+            code="cap_exceeded",
         )
 
 
@@ -387,12 +394,14 @@ def message_post(
         if internal:
             raise PermissionDenied(_("Only officers write internal notes."))
         if not worker_may_reply(request):
-            raise ValidationError(_("This request is finished. Please submit a new request if you need more help."))
+            raise ValidationError(
+                _("This request is finished. Please submit a new request if you need more help."), code="finished"
+            )
     else:
         _check_handler(by=author, request=request, perm="welfare.add_requestmessage")
     checked = check_uploads(files)
     if not body and not checked:
-        raise ValidationError(_("Write a message or attach a file."))
+        raise ValidationError(_("Write a message or attach a file."), code="empty_message")
     message = RequestMessage.objects.create(request=request, author=author, body=body, internal=internal)
     if is_worker and request.state == S.NEEDS_INFO:
         request_transition(request=request, to=S.IN_REVIEW, by=author)
@@ -414,9 +423,11 @@ def request_assign(*, request: WelfareRequest, officer: User | None, by: User) -
     request = _lock(request)
     _check_handler(by=by, request=request)
     if request.state in WelfareRequest.FINISHED_STATES:
-        raise ValidationError(_("This request is finished and needs no officer."))
+        raise ValidationError(_("This request is finished and needs no officer."), code="finished")
     if officer is not None and not selectors.officers_for(request).filter(pk=officer.pk).exists():
-        raise ValidationError(_("%(name)s does not act for this worker's unit.") % {"name": officer})
+        raise ValidationError(
+            _("%(name)s does not act for this worker's unit.") % {"name": officer}, code="not_in_unit"
+        )
     if request.assigned_to_id != (officer.pk if officer else None):
         request.assigned_to = officer
         request._history_user = by
@@ -442,7 +453,9 @@ def sensitivity_change_check(*, request: WelfareRequest, by: User, sensitivity: 
         and sensitivity == WelfareRequest.Sensitivity.NORMAL
         and not by.has_perm(VIEW_CONFIDENTIAL)
     ):
-        raise ValidationError(_("Only welfare officers and the chair can make a confidential request normal."))
+        raise ValidationError(
+            _("Only welfare officers and the chair can make a confidential request normal."), code="confidential"
+        )
 
 
 @transaction.atomic
@@ -454,12 +467,12 @@ def request_triage(
     fields = []
     if priority is not None and priority != request.priority:
         if priority not in WelfareRequest.Priority.values:
-            raise ValidationError(_("Unknown priority."))
+            raise ValidationError(_("Unknown priority."), code="invalid")
         request.priority = priority
         fields.append("priority")
     if sensitivity is not None and sensitivity != request.sensitivity:
         if sensitivity not in WelfareRequest.Sensitivity.values:
-            raise ValidationError(_("Unknown sensitivity."))
+            raise ValidationError(_("Unknown sensitivity."), code="invalid")
         sensitivity_change_check(request=request, by=by, sensitivity=sensitivity)
         request.sensitivity = sensitivity
         fields.append("sensitivity")
