@@ -149,14 +149,14 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
     list_display = [
         "reference",
         "worker",
-        "unit",
         "request_type",
         "state_badge",
         "priority",
         "confidential",
         "assignee",
-        "submitted_at",
         "due",
+        "unit",
+        "submitted_at",
     ]
     list_display_links = ["reference"]
     list_filter = ["state", RequestTypeFilter, "priority", AssignedFilter, OverdueFilter, "sensitivity"]
@@ -267,9 +267,11 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
     def state_badge(self, obj):
         return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, obj.get_state_display())
 
-    @admin.display(description=_("confidential"), boolean=True, ordering="sensitivity")
+    @admin.display(description=_("sensitivity"), ordering="sensitivity")
     def confidential(self, obj):
-        return obj.is_confidential
+        if obj.is_confidential:
+            return format_html('<strong class="wf-confidential">{}</strong>', obj.get_sensitivity_display())
+        return ""
 
     @admin.display(description=_("assigned officer"), ordering="assigned_to__display_name")
     def assignee(self, obj):
@@ -331,15 +333,25 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
 
         return Form
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state in WelfareRequest.FINISHED_STATES:
+            fields.append("assigned_to")  # a finished request needs no officer
+        return fields
+
     def save_model(self, request, obj, form, change):
         # The form only edits triage fields; the services do the writing (and the checks).
         data = form.cleaned_data
-        if "assigned_to" in form.changed_data:
-            services.request_assign(request=obj, officer=data["assigned_to"], by=request.user)
-        if {"priority", "sensitivity"} & set(form.changed_data):
-            services.request_triage(
-                request=obj, by=request.user, priority=data.get("priority"), sensitivity=data.get("sensitivity")
-            )
+        try:
+            if "assigned_to" in form.changed_data:
+                services.request_assign(request=obj, officer=data["assigned_to"], by=request.user)
+            if {"priority", "sensitivity"} & set(form.changed_data):
+                services.request_triage(
+                    request=obj, by=request.user, priority=data.get("priority"), sensitivity=data.get("sensitivity")
+                )
+        except ValidationError as exc:
+            # Only a change made by someone else meanwhile gets here; the form checked the rest.
+            self.message_user(request, _error_text(exc), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         pass  # nothing related is edited on this page
@@ -358,7 +370,13 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
         return reverse("admin:welfare_welfarerequest_change", args=[obj.pk])
 
     def _context(self, request, obj=None, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.opts, "original": obj, **extra}
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "media": self.media,
+            **extra,
+        }
 
     def add_view(self, request, form_url="", extra_context=None):
         """File a request for a worker who is not online (with their recorded consent)."""

@@ -120,7 +120,9 @@ class OnBehalfForm(forms.Form):
 
     member = forms.ModelChoiceField(label=_("Worker"), queryset=Member.objects.none())
     request_type = forms.ModelChoiceField(label=_("Request type"), queryset=RequestType.objects.filter(active=True))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    description = forms.CharField(
+        label=_("What the worker told you"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
     amount_requested = forms.DecimalField(
         label=_("Amount asked (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
     )

@@ -131,6 +131,9 @@ def test_the_admin_changelist_search_and_count_show_only_what_the_officer_may_se
         assert (found.context["cl"].result_count == 1) == (name in OFFICER_SEES[sensitivity])
         by_name = logged_in.get("/admin/welfare/welfarerequest/", {"q": "李娟"})
         assert by_name.context["cl"].result_count == len(expected)
+    confidential_seen = int(name in OFFICER_SEES["confidential"])
+    facets = logged_in.get("/admin/welfare/welfarerequest/", {"_facets": "1"}).content.decode()
+    assert f"保密 ({confidential_seen})" in facets
 
 
 @pytest.mark.parametrize("name", sorted(STAFF))
