@@ -7,6 +7,8 @@ outside their reach exists: they get 404. Every change goes through
 ``welfare.services``.
 """
 
+import re
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -30,6 +32,7 @@ from .forms import DecisionForm, MessageForm, MoveForm, OnBehalfForm, TriageForm
 from .models import APPROVE_OVER_THRESHOLD, BenefitScheme, RequestType, WelfareRequest
 
 S = WelfareRequest.State
+REFERENCE = re.compile(r"WF-\d{4}-\d{6,}")
 
 # What the officer's buttons say for each move.
 MOVE_LABELS = {
@@ -243,7 +246,7 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
     def get_search_results(self, request, queryset, search_term):
         # A full reference is unique: one index lookup instead of a LIKE over every row.
         term = search_term.strip().upper()
-        if len(term) == 14 and term.startswith("WF-") and term[3:7].isdigit() and term[8:].isdigit():
+        if REFERENCE.fullmatch(term):
             return queryset.filter(reference=term), False
         return super().get_search_results(request, queryset, search_term)
 

@@ -135,11 +135,11 @@ def request_submit(
             )
     else:
         priority = None  # the office sets priorities
-        if request_type.category == RequestType.Category.AID and not member.is_active_member:
-            raise ValidationError(
-                _("Aid is for union members. Apply for membership first; help with your rights is open to everyone."),
-                code="members_only",
-            )
+    if request_type.category == RequestType.Category.AID and not member.is_active_member:
+        raise ValidationError(
+            _("Aid is for union members. Apply for membership first; help with your rights is open to everyone."),
+            code="members_only",
+        )
     checked = check_uploads(files)
 
     now = timezone.now()

@@ -175,7 +175,9 @@ def attachment_download(request, pk: int):
             add_header X-Content-Type-Options nosniff always;
         }
 
-    nginx keeps the Content-Type and Content-Disposition headers set here.
+    nginx keeps Content-Type, Content-Disposition and Cache-Control from this
+    response but not X-Content-Type-Options, hence the ``add_header`` (which
+    also means server-level ``add_header`` lines are not inherited there).
     """
     attachment = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
     filename = download_name(attachment.original_name, attachment.content_type)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from tests.factories import MemberFactory, UserFactory
-from tests.welfare.factories import move, request_type, submit
+from tests.welfare.factories import move, refused, request_type, submit
 from welfare.models import WelfareRequest
 
 S = WelfareRequest.State
@@ -183,3 +183,37 @@ def test_a_decided_request_cannot_be_withdrawn(client, worker, officer, normal_r
     client.post(reverse("welfare:withdraw", args=[normal_request.pk]), {"note": ""})
     normal_request.refresh_from_db()
     assert normal_request.state == S.REJECTED
+
+
+def test_an_officer_cannot_file_aid_for_someone_who_is_not_a_member(tree, officer):
+    registered = MemberFactory(unit=tree["branch_a"])
+    with refused("members_only"):
+        submit(registered, "hardship", by=officer, consent_note="电话同意")
+    assert submit(registered, "contract-dismissal", by=officer, consent_note="电话同意").on_behalf
+
+
+def test_no_address_or_input_produces_a_server_error(client, worker, officer, staff_client, normal_request):
+    huge = "9" * 25
+    client.force_login(worker.user)
+    for url in (
+        f"/welfare/{huge}/",
+        f"/welfare/{huge}/withdraw/",
+        f"/welfare/files/{huge}/",
+        "/welfare/new/%E2%9C%93/",
+    ):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/welfare/{huge}/reply/", {"body": "x"}).status_code == 404
+    long_reply = client.post(reverse("welfare:reply", args=[normal_request.pk]), {"body": "长" * 6000})
+    assert long_reply.status_code == 200
+    admin = staff_client(officer)
+    base = "/admin/welfare/welfarerequest/"
+    assert admin.get(f"{base}{huge}/change/").status_code == 404
+    assert admin.get(f"{base}{huge}/move/approved/").status_code == 404
+    for query in (
+        "type=abc",
+        "overdue=maybe",
+        "submitted_at__year=abc",
+        "submitted_at__year=2026&submitted_at__month=13",
+    ):
+        assert admin.get(f"{base}?{query}").status_code in (200, 302)
+    assert admin.post(f"{base}{normal_request.pk}/move/approved/", {"granted_amount": "NaN"}).status_code == 200
