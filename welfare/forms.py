@@ -62,7 +62,8 @@ class SubmitForm(forms.Form):
     """The worker's request; the type is chosen on the page before."""
 
     description = forms.CharField(
-        label=_("What happened, and what help do you need?"),
+        label=_("Your situation"),
+        help_text=_("What happened, and what help do you need?"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
     )
