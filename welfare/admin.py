@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -112,11 +112,32 @@ class OverdueFilter(admin.SimpleListFilter):
 class WelfareRequestResource(resources.ModelResource):
     """The export: the case list without descriptions or messages, which stay in the portal."""
 
+    reference = fields.Field(attribute="reference", column_name=_("reference"))
     worker = fields.Field(attribute="member__name", column_name=_("worker"))
     unit = fields.Field(attribute="member__unit__name", column_name=_("organisational unit"))
     type = fields.Field(attribute="request_type__name", column_name=_("request type"))
     state_label = fields.Field(column_name=_("state"))
+    priority = fields.Field(column_name=_("priority"))
+    sensitivity = fields.Field(column_name=_("sensitivity"))
     assigned = fields.Field(column_name=_("assigned officer"))
+    submitted_at = fields.Field(
+        attribute="submitted_at", column_name=_("submitted at"), widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M")
+    )
+    first_response_due = fields.Field(
+        attribute="first_response_due", column_name=_("first response due"), widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    decision_due = fields.Field(
+        attribute="decision_due", column_name=_("decision due"), widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    amount_requested = fields.Field(
+        attribute="amount_requested", column_name=_("amount asked"), widget=widgets.DecimalWidget()
+    )
+    granted_amount = fields.Field(
+        attribute="granted_amount", column_name=_("amount granted"), widget=widgets.DecimalWidget()
+    )
+    decided_at = fields.Field(
+        attribute="decided_at", column_name=_("decided at"), widget=widgets.DateTimeWidget("%Y-%m-%d %H:%M")
+    )
 
     class Meta:
         model = WelfareRequest
@@ -140,6 +161,12 @@ class WelfareRequestResource(resources.ModelResource):
 
     def dehydrate_state_label(self, obj):
         return str(obj.get_state_display())
+
+    def dehydrate_priority(self, obj):
+        return str(obj.get_priority_display())
+
+    def dehydrate_sensitivity(self, obj):
+        return str(obj.get_sensitivity_display())
 
     def dehydrate_assigned(self, obj):
         return str(obj.assigned_to) if obj.assigned_to_id else ""
