@@ -8,7 +8,9 @@ each form adds its own invariants.
 """
 
 import contextlib
+import os
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -309,5 +311,115 @@ def test_the_board_survives_any_query(worker):
     def run(data):
         response = client.get("/feedback/", data)
         assert response.status_code == 200, (data, response.status_code)
+
+    run()
+
+
+# --- welfare ------------------------------------------------------------------------------
+
+FILE_NAMES = st.one_of(
+    st.sampled_from(["收入证明.pdf", "照片.png", "../../etc/passwd", "a.pdf.exe", "x" * 300 + ".pdf", ".htaccess"]),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60),
+).filter(lambda name: os.path.basename(name) not in ("", ".", ".."))  # the test client cannot send those
+
+
+def _file_contents():
+    from tests.welfare import files
+
+    return st.one_of(
+        st.sampled_from([files.PDF, files.png_bytes(), files.JPEG, files.HTML, files.POLYGLOT, files.EXE, b""]),
+        st.binary(max_size=2000),
+    )
+
+
+def uploads() -> st.SearchStrategy:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return st.lists(
+        st.builds(lambda name, content: SimpleUploadedFile(name, content), FILE_NAMES, _file_contents()), max_size=3
+    )
+
+
+def welfare_consistent() -> None:
+    """A request is saved whole: its reference, its first timeline entry, files that exist."""
+    from welfare.models import Attachment, WelfareRequest
+
+    for request in WelfareRequest.objects.all():
+        assert request.reference, request.pk
+        assert request.transitions.filter(from_state="").count() == 1
+    for attachment in Attachment.objects.all():
+        assert attachment.file.size == attachment.size
+    all_rows_valid("welfare")
+
+
+@pytest.mark.django_db
+def test_asking_for_help_survives_any_input_and_file(worker):
+    from welfare.models import RequestType, WelfareRequest
+
+    client = Client()
+    client.force_login(worker.user)
+    codes = list(RequestType.objects.values_list("code", flat=True))
+
+    @EXAMPLES
+    @given(
+        code=choice(codes).filter(lambda c: "/" not in c and c.strip() and "?" not in c and "#" not in c),
+        data=st.fixed_dictionaries(
+            {},
+            optional={
+                "description": TEXT,
+                "amount_requested": st.one_of(st.decimals(allow_nan=True).map(str), TEXT),
+                "sensitivity": choice(WelfareRequest.Sensitivity.values),
+                "attachments": uploads(),
+            },
+        ),
+    )
+    def run(code, data):
+        with rolled_back():
+            response = client.post(f"/welfare/new/{quote(code)}/", data)
+            assert response.status_code < 500
+            welfare_consistent()
+
+    run()
+
+
+@pytest.mark.django_db
+def test_answering_the_union_survives_any_input_and_file(worker):
+    from tests.welfare import factories
+
+    factories.scheme("hardship")
+    request = factories.submit(worker, "hardship")
+    client = Client()
+    client.force_login(worker.user)
+
+    @EXAMPLES
+    @given(data=st.fixed_dictionaries({}, optional={"body": TEXT, "attachments": uploads()}))
+    def run(data):
+        with rolled_back():
+            post(client, f"/welfare/{request.pk}/reply/", data)
+            for message in request.messages.all():
+                assert message.body.strip() or message.attachments.exists()
+            welfare_consistent()
+
+    run()
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_request_survives_any_input(worker):
+    from tests.welfare import factories
+
+    factories.scheme("hardship")
+    request = factories.submit(worker, "hardship")
+    client = Client()
+    client.force_login(worker.user)
+
+    @EXAMPLES
+    @given(data=st.fixed_dictionaries({}, optional={"note": TEXT}))
+    def run(data):
+        with rolled_back():
+            post(client, f"/welfare/{request.pk}/withdraw/", data)
+            request.refresh_from_db()
+            # Withdrawn and recorded, or untouched.
+            assert request.transitions.filter(to_state=request.state).exists()
+            welfare_consistent()
 
     run()

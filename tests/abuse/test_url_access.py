@@ -67,6 +67,30 @@ def feedback_published(cast) -> dict:
     return kwargs
 
 
+def welfare_request(cast, sensitivity: str = "normal") -> "object":
+    from tests.welfare import factories, files
+
+    factories.scheme("hardship")
+    code = "hardship" if sensitivity == "normal" else "discrimination"
+    return factories.submit(cast["owner"], code, sensitivity=sensitivity, files=[files.pdf("收入证明.pdf")])
+
+
+def welfare_normal(cast) -> dict:
+    return {"pk": welfare_request(cast).pk}
+
+
+def welfare_normal_file(cast) -> dict:
+    return {"pk": welfare_request(cast).attachments.get().pk}
+
+
+def welfare_confidential_file(cast) -> dict:
+    return {"pk": welfare_request(cast, "confidential").attachments.get().pk}
+
+
+def welfare_type(cast) -> dict:
+    return {"code": "hardship"}
+
+
 # The owner's union (A) may see a published item; union B may not.
 UNION_A = ("owner", "other_worker", *OFFICERS)
 
@@ -86,6 +110,18 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     "members:deletion-request": NoObject("login"),
     # Only an officer over the member's unit may look a scanned card up.
     "members:card-scan": [Case(card_token, allowed=OFFICERS)],
+    "welfare:list": NoObject("login"),
+    "welfare:choose-type": NoObject("login"),
+    # A type of request is no secret: every logged-in person reaches the form (or is asked for a profile).
+    "welfare:submit": [Case(welfare_type, allowed=tuple(r for r in ROLES if r != "anonymous"))],
+    "welfare:detail": [Case(welfare_normal)],
+    "welfare:reply": [Case(welfare_normal, method="POST", data={"body": "补充：工资条已上传。"})],
+    "welfare:withdraw": [Case(welfare_normal), Case(welfare_normal, method="POST", data={"note": "不需要了"})],
+    # Files: the worker and the officers over the unit; a confidential case's only to welfare officers and the chair.
+    "welfare:attachment": [
+        Case(welfare_normal_file, allowed=("owner", *OFFICERS), label="normal request"),
+        Case(welfare_confidential_file, allowed=("owner", "welfare_officer", "chair"), label="confidential request"),
+    ],
     "feedback:board": NoObject("login"),
     "feedback:submit": NoObject("login"),
     "feedback:mine": NoObject("login"),
