@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
-from tests.markers import CHROMIUM
+from tests.markers import CHROMIUM, requires_chromium
 
 SCREENSHOTS = Path(settings.VAR_DIR) / "e2e"
 LAUNCH_ARGS = [
@@ -29,6 +29,9 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# The live server needs committed data, so each journey runs in a real transaction and the
+# tables are emptied after it (``_migrated_data`` puts back what migrations created).
+JOURNEY = [requires_chromium, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -55,6 +58,34 @@ def _live_server_media_url():
 @pytest.fixture(scope="session")
 def live_server(_live_server_media_url, live_server):
     return live_server
+
+
+@pytest.fixture(scope="session")
+def _migrated_rows(django_db_setup, django_db_blocker) -> str:
+    """What the migrations put in the test database (roles, request types...), as Django serialized it."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        contents = getattr(connections["default"], "_test_serialized_contents", None)
+        if contents is None:
+            contents = connections["default"].creation.serialize_db_to_string()
+    return contents
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(_migrated_rows, transactional_db):
+    """Each journey starts from the freshly migrated database.
+
+    Django's own ``serialized_rollback`` cannot be relied on here: Playwright's
+    sync API leaves the test thread in a new context, where Django opens a new
+    connection object that does not carry the serialized data. So: empty the
+    tables (without re-running post_migrate), then load the migrated rows.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connections["default"].creation.deserialize_db_from_string(_migrated_rows)
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +121,22 @@ class Person:
         self.problems: list[str] = []
         self.visited: list[str] = []
         self.checked: set[str] = set()
+        # axe fetches stylesheets itself and resolves their @imports against the page: those
+        # failed fetches are the checker's, not the portal's, and are left out.
+        self.axe_running = False
+        self.axe_fetches: set[str] = set()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         self.page.on("framenavigated", self._on_navigated)
+        self.page.on("response", self._on_response)
+
+    def _on_response(self, response) -> None:
+        if self.axe_running and response.request.resource_type in ("xhr", "fetch"):
+            self.axe_fetches.add(response.url)
 
     def _on_console(self, message) -> None:
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text}")
+        if message.type == "error" and message.location.get("url") not in self.axe_fetches:
+            self.problems.append(f"console error: {message.text} ({message.location.get('url', '')})")
 
     def _on_navigated(self, frame) -> None:
         if frame == self.page.main_frame:
@@ -129,7 +169,11 @@ class Person:
         """axe, console, CSP and a screenshot for the page now shown."""
         page = self.page
         page.wait_for_load_state("load")
-        violations = self.journey.axe.run(page).response["violations"]
+        self.axe_running = True
+        try:
+            violations = self.journey.axe.run(page).response["violations"]
+        finally:
+            self.axe_running = False
         bad = [v for v in violations if v.get("impact") in BAD_IMPACTS]
         csp = page.evaluate("window.__cspViolations || []")
         self.journey.screenshot(self, step)

@@ -1,10 +1,9 @@
 """Journey 4: anonymous feedback, a follow-up code, a published answer, support from another member."""
 
 from feedback.models import Feedback, FeedbackSupport
-from tests.e2e.conftest import give_authenticator, log_in
-from tests.markers import requires_chromium
+from tests.e2e.conftest import JOURNEY, give_authenticator, log_in
 
-pytestmark = requires_chromium
+pytestmark = JOURNEY
 
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
 TITLE = "夜班食堂没有热饭"

@@ -3,10 +3,9 @@
 import re
 
 from members.models import Member, User
-from tests.e2e.conftest import give_authenticator, log_in
-from tests.markers import requires_chromium
+from tests.e2e.conftest import JOURNEY, give_authenticator, log_in
 
-pytestmark = requires_chromium
+pytestmark = JOURNEY
 
 PASSWORD = "Gongren-2026!"
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.markers import requires_chromium
+from tests.e2e.conftest import JOURNEY
 
-pytestmark = [requires_chromium, pytest.mark.parametrize("viewport", ["desktop"], indirect=True)]
+pytestmark = [*JOURNEY, pytest.mark.parametrize("viewport", ["desktop"], indirect=True)]
 
 INLINE_SCRIPT = "document.body.append(Object.assign(document.createElement('script'), {textContent: 'window.x = 1'}))"
 
