@@ -191,13 +191,29 @@ def pages() -> list[dict]:
         kind="admin-search",
     )
     add("admin: feedback changelist", "officer", "admin:feedback_feedback_changelist", kind="admin")
-    found.extend(area_pages(add))
+    try:
+        from welfare.models import WelfareRequest
+    except ImportError:
+        return found
+    request = WelfareRequest.objects.select_related("member").order_by("pk")[
+        4321 % max(1, WelfareRequest.objects.count())
+    ]
+    add("admin: welfare changelist", "officer", "admin:welfare_welfarerequest_changelist", kind="admin")
+    add(
+        "admin: welfare search by name",
+        "officer",
+        "admin:welfare_welfarerequest_changelist",
+        f"?q={urllib.parse.quote(request.member.name)}",
+        kind="admin-search",
+    )
+    add(
+        "admin: welfare search by reference",
+        "officer",
+        "admin:welfare_welfarerequest_changelist",
+        f"?q={request.reference}",
+        kind="admin-search",
+    )
     return found
-
-
-def area_pages(add) -> list[dict]:
-    """Pages of the areas (welfare, feedback...) that need data to name them."""
-    return []
 
 
 def query_count(path: str, who: str) -> tuple[int, int]:

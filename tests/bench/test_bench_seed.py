@@ -7,6 +7,7 @@ from django.core.management import call_command
 from feedback.models import Feedback
 from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 from members.models import Member, OrgUnit, User
+from welfare.models import WelfareRequest
 
 
 def test_bench_seed_loads_a_union_once_with_the_people_the_benchmark_logs_in_as(db):
@@ -20,6 +21,9 @@ def test_bench_seed_loads_a_union_once_with_the_people_the_benchmark_logs_in_as(
     # Every member sits in the unit tree under its own grassroots union.
     assert not Member.objects.exclude(unit__path__startswith=OrgUnit.objects.get(depth=1).path).exists()
 
+    assert WelfareRequest.objects.count() == 200
+    assert WelfareRequest.objects.filter(member__user__email=BENCH_WORKER_EMAIL).count() >= 8
+    assert not WelfareRequest.objects.filter(reference__isnull=True).exists()
     feedback = Feedback.objects.count()
     assert feedback == 100
     assert Feedback.objects.filter(published=True).exists()

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         self.unions = unions
         self.rng = random.Random(seed)  # nosec B311 - test data, not secrets
         self.scale = scale
-        for area in (self.seed_members, self.seed_feedback):
+        for area in (self.seed_members, self.seed_welfare, self.seed_feedback):
             started = time.monotonic()
             with transaction.atomic():
                 added = area()
@@ -135,6 +135,74 @@ class Command(BaseCommand):
     def _members(self) -> list[tuple[int, int]]:
         """(member id, unit id) of every member, in id order."""
         return list(Member.objects.order_by("pk").values_list("pk", "unit_id"))
+
+    # --- welfare ---------------------------------------------------------------
+
+    def seed_welfare(self) -> str:
+        try:
+            from welfare.models import BenefitScheme, RequestTransition, RequestType, WelfareRequest
+        except ImportError:
+            return ""
+        if WelfareRequest.objects.exists() or not RequestType.objects.exists():
+            return ""
+        rng = self.rng
+        S = WelfareRequest.State
+        members = self._members()
+        officer = User.objects.get(email=BENCH_OFFICER_EMAIL)
+        types = list(RequestType.objects.all())
+        for request_type in types:
+            if request_type.asks_amount:
+                BenefitScheme.objects.get_or_create(
+                    request_type=request_type,
+                    defaults={"standard_amount": 2000, "yearly_cap": 5000, "chair_threshold": 3000},
+                )
+        weights = {S.CLOSED: 40, S.PAID: 10, S.REJECTED: 8, S.WITHDRAWN: 4, S.APPROVED: 6, S.SUBMITTED: 12,
+                   S.IN_REVIEW: 12, S.NEEDS_INFO: 5, S.AWAITING_CHAIR: 3}  # fmt: skip
+        states, state_weights = list(weights), list(weights.values())
+        now = timezone.now()
+        requests = []
+        total = self.count(100_000)
+        for i in range(total):
+            # The benchmark worker has a handful of requests, like a worker who asked for help over the years.
+            member_id = members[0][0] if i < 8 else rng.choice(members)[0]
+            request_type = rng.choice(types)
+            state = rng.choices(states, state_weights)[0]
+            submitted = now - timedelta(days=rng.randrange(1, 1000), minutes=rng.randrange(1440))
+            decided = state in (S.APPROVED, S.PAID, S.CLOSED, S.REJECTED)
+            granted = decided and state != S.REJECTED or state == S.AWAITING_CHAIR
+            asked = rng.randrange(500, 6000) if request_type.asks_amount else None
+            day = timezone.localdate(submitted)
+            requests.append(
+                WelfareRequest(
+                    reference=f"WF-{submitted:%Y}-{i + 1:06d}",
+                    member_id=member_id,
+                    request_type=request_type,
+                    description="家里遇到困难，希望工会帮助。" * rng.randrange(1, 8),
+                    amount_requested=asked,
+                    sensitivity="confidential" if rng.random() < 0.1 else "normal",
+                    priority=rng.choice(WelfareRequest.Priority.values),
+                    state=state,
+                    assigned_to=officer if state != S.SUBMITTED else None,
+                    submitted_at=submitted,
+                    first_response_due=day + timedelta(days=request_type.days_to_first_response),
+                    decision_due=day + timedelta(days=request_type.days_to_decision),
+                    granted_amount=min(asked or 2000, 2000) if granted else None,
+                    decided_at=submitted + timedelta(days=5) if decided else None,
+                    decided_by=officer if decided else None,
+                    filed_by_id=None,
+                )
+            )
+        created = WelfareRequest.objects.bulk_create(requests, batch_size=BATCH)
+        RequestTransition.objects.bulk_create(
+            [RequestTransition(request=r, from_state="", to_state=S.SUBMITTED, at=r.submitted_at) for r in created]
+            + [
+                RequestTransition(request=r, from_state=S.SUBMITTED, to_state=r.state, by=officer, at=r.submitted_at)
+                for r in created
+                if r.state != S.SUBMITTED
+            ],
+            batch_size=BATCH,
+        )
+        return f"{len(created)} welfare requests with their timelines"
 
     # --- feedback ------------------------------------------------------------
 
