@@ -268,7 +268,8 @@ def load_wrk(url: str, cookie: str) -> dict:
     ]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # nosec B603
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    # wrk pads a one-letter unit ("1.20s ") with a space.
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
     return {
