@@ -132,7 +132,8 @@ def membership_change(*, member: Member, to: str, by: User | None, note: str = "
     Workers may only apply or withdraw their own application; all other
     changes need an officer with the approval permission over the member's unit.
     """
-    member = Member.objects.select_for_update().select_related("unit", "user").get(pk=member.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to user.
+    member = Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=member.pk)
     if to not in TRANSITIONS.get(member.status, set()):
         raise ValidationError(
             _("A membership cannot go from “%(from)s” to “%(to)s”.")

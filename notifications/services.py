@@ -5,23 +5,39 @@ causes the e-mail, so the mail exists exactly when the change does. Sending
 claims a row with a conditional UPDATE, so two workers never send the same
 row; a periodic sweep sends whatever was left pending (broker down, worker
 killed, task lost).
+
+Scheduled reminders (``notifications.reminders``) write many rows at once with
+``notification_enqueue_many``; the same unique key makes each one exactly once.
 """
 
+import hashlib
 import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
+
+from members.models import Member
 
 from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = [60, 300, 1800, 7200, 21600]
+# Ids handed to one "send many" task: one SMTP connection for all of them.
+SEND_BATCH = 100
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -82,14 +98,128 @@ def notification_save(*, key: str, **fields) -> Notification | None:
     return notification
 
 
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail a scheduled job wants to send (see ``notification_enqueue_many``)."""
+
+    key: str
+    to_email: str
+    template: str
+    language: str
+    context: dict = field(default_factory=dict)
+    user_id: int | None = None
+    # Optional mails carry an unsubscribe link and List-Unsubscribe headers.
+    unsubscribe_url: str = ""
+
+
+@transaction.atomic
+def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
+    """Save many e-mails with a constant number of queries; queue them on commit.
+
+    A mail whose key exists already is skipped without being rendered, and a
+    key inserted meanwhile by a concurrent run (two beats, a retried task) is
+    ignored by the database, so each key is sent once. Returns how many rows
+    this call wrote.
+    """
+    wanted = {mail.key: mail for mail in mails if mail.to_email}
+    if not wanted:
+        return 0
+    existing = set(Notification.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    rows = []
+    for key, mail in wanted.items():
+        if key in existing:
+            continue
+        context, headers = dict(mail.context), {}
+        if mail.unsubscribe_url:
+            context["unsubscribe_url"] = mail.unsubscribe_url
+            headers = {
+                "List-Unsubscribe": f"<{mail.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        subject, text, html = render_email(template=mail.template, context=context, language=mail.language)
+        rows.append(
+            Notification(
+                key=key,
+                to_email=mail.to_email,
+                user_id=mail.user_id,
+                template=mail.template,
+                language=mail.language,
+                optional=bool(mail.unsubscribe_url),
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                headers=headers,
+            )
+        )
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    # Whichever run inserted a row, queueing it twice is harmless: only one
+    # worker can claim it.
+    ids = list(
+        Notification.objects.filter(key__in=[row.key for row in rows], status=Notification.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(lambda: notification_queue_many(notification_ids=ids))
+    return len(ids)
+
+
+# --- Handing rows to the broker ------------------------------------------------
+
+# monotonic time before which this process does not try the broker again
+_broker_down_until = 0.0
+
+
+def broker_breaker_reset() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def _broker_presumed_down() -> bool:
+    return time.monotonic() < _broker_down_until
+
+
+def _broker_failed(exc: Exception, what: str) -> None:
+    global _broker_down_until
+    if isinstance(exc, OperationalError | OSError):
+        # Unreachable: spare the next requests the wait; the sweep sends the rows.
+        _broker_down_until = time.monotonic() + settings.OUTBOX_BROKER_RETRY_AFTER
+    logger.warning("Could not queue %s (%s: %s); the outbox sweep will send it", what, type(exc).__name__, exc)
+
+
 def notification_queue(*, notification_id: int) -> None:
-    """Hand a row to a Celery worker; if the broker is down the sweep sends it later."""
+    """Hand a row to a Celery worker; if the broker is down the sweep sends it later.
+
+    Never raises and never waits long: it runs after the commit of a web
+    request, whose change is saved whatever happens here.
+    """
     from .tasks import notification_send_task
 
+    if _broker_presumed_down():
+        return
     try:
         notification_send_task.apply_async((notification_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure: the sweep will send it
-        logger.warning("Broker unreachable; notification %s left for the sweep", notification_id)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep will send it
+        _broker_failed(exc, f"notification {notification_id}")
+
+
+def notification_queue_many(*, notification_ids: Sequence[int]) -> None:
+    """Hand rows to workers in batches; stop at the first broker failure (the sweep sends the rest)."""
+    from .tasks import notification_send_many_task
+
+    for start in range(0, len(notification_ids), SEND_BATCH):
+        if _broker_presumed_down():
+            return
+        batch = list(notification_ids[start : start + SEND_BATCH])
+        try:
+            notification_send_many_task.apply_async((batch,), retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep will send them
+            _broker_failed(exc, f"{len(notification_ids) - start} notifications")
+            return
+
+
+# --- Sending -----------------------------------------------------------------------
 
 
 def notification_claim(*, notification_id: int) -> bool:
@@ -105,16 +235,36 @@ def notification_claim(*, notification_id: int) -> bool:
     return claimed == 1
 
 
+def _message_id(notification: Notification) -> str:
+    # The same for every attempt: should a worker die between the SMTP server's
+    # "accepted" and our "sent", the one possible second copy carries the same
+    # Message-ID, which mail systems use to drop duplicates.
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:20]
+    domain = urlsplit(settings.SITE_URL).hostname or "unionportal.local"
+    return f"<outbox.{notification.pk}.{digest}@{domain}>"
+
+
+def _recipient_unsubscribed(notification: Notification) -> bool:
+    if notification.user_id:
+        who = Q(user_id=notification.user_id)
+    else:
+        who = Q(user=None, email__iexact=notification.to_email)
+    return Member.objects.filter(who, wants_optional_mail=False).exists()
+
+
 def notification_send(*, notification_id: int, connection=None) -> bool:
     """Send one row if it can be claimed. Returns True when this call sent it."""
     if not notification_claim(notification_id=notification_id):
         return False  # already sent, not yet due, or another worker claimed it first
     notification = Notification.objects.get(pk=notification_id)
+    if notification.optional and _recipient_unsubscribed(notification):
+        Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.SKIPPED)
+        return False
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         to=[notification.to_email],
-        headers=notification.headers or None,
+        headers={"Message-ID": _message_id(notification), **(notification.headers or {})},
         connection=connection,
     )
     if notification.body_html:
@@ -123,6 +273,8 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
         message.send()
     except Exception as exc:  # noqa: BLE001 - SMTP and socket errors alike
         _record_failure(notification, exc)
+        if connection is not None:
+            connection.close()  # it may be broken; the next row opens a new one
         return False
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
@@ -143,6 +295,41 @@ def _record_failure(notification: Notification, exc: Exception) -> None:
     logger.warning("Sending notification %s failed (attempt %s): %s", notification.pk, attempts, exc)
 
 
+def notification_send_many(*, notification_ids: Iterable[int], deadline: float | None = None) -> int:
+    """Send rows over one SMTP connection. Returns how many this call sent.
+
+    Stops taking new rows at ``deadline`` (a ``time.monotonic()`` value), or
+    when the mail server cannot be reached (after recording that on one row);
+    the rows not tried stay pending for the next run.
+    """
+    connection = get_connection()
+    sent = 0
+    try:
+        for notification_id in notification_ids:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            if not _connection_open(connection):
+                notification_send(notification_id=notification_id, connection=connection)
+                break
+            if notification_send(notification_id=notification_id, connection=connection):
+                sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def _connection_open(connection) -> bool:
+    """Open an SMTP connection if it is not (other back-ends need none)."""
+    if getattr(connection, "connection", False) is not None:
+        return True
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 - socket and SMTP errors alike
+        logger.warning("Could not reach the mail server: %s", exc)
+        return False
+    return True
+
+
 def outbox_due_ids(*, limit: int = 500) -> list[int]:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
@@ -153,18 +340,20 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
 
 
 def outbox_sweep(*, limit: int = 500) -> int:
-    """Send rows that are due and not being sent. Returns how many this call sent."""
-    from django.core.mail import get_connection
+    """Send rows that are due and not being sent, for at most ``OUTBOX_SWEEP_SECONDS``.
 
-    ids = outbox_due_ids(limit=limit)
-    if not ids:
-        return 0
+    Returns how many this call sent.
+    """
+    deadline = time.monotonic() + settings.OUTBOX_SWEEP_SECONDS
     sent = 0
-    # One SMTP connection for the whole batch.
-    with get_connection() as connection:
-        for notification_id in ids:
-            if notification_send(notification_id=notification_id, connection=connection):
-                sent += 1
+    while time.monotonic() < deadline:
+        ids = outbox_due_ids(limit=limit)
+        if not ids:
+            break
+        sent_now = notification_send_many(notification_ids=ids, deadline=deadline)
+        sent += sent_now
+        if sent_now == 0 or len(ids) < limit:
+            break  # the rest failed, were claimed elsewhere, or there is no more
     return sent
 
 
@@ -174,6 +363,38 @@ def notification_retry(*, notifications) -> int:
     Notification.objects.filter(pk__in=ids).update(
         status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
-    for notification_id in ids:
-        transaction.on_commit(lambda nid=notification_id: notification_queue(notification_id=nid))
+    transaction.on_commit(lambda: notification_queue_many(notification_ids=ids))
     return len(ids)
+
+
+# --- Optional mail: unsubscribe and preferences -----------------------------------
+
+
+def unsubscribe_token_for(*, member: Member) -> str:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(member.pk))
+
+
+def unsubscribe_url_for(*, member: Member) -> str:
+    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token_for(member=member)])
+
+
+def member_from_unsubscribe_token(token: str) -> Member | None:
+    try:
+        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return Member.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+@transaction.atomic
+def optional_mail_set(*, member: Member, wanted: bool) -> Member:
+    """Turn birthday greetings and dues reminders on or off for a member.
+
+    Transactional mail (requests, activities, membership) is not affected.
+    Optional mails already queued are not sent once they are turned off.
+    """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.wants_optional_mail != wanted:
+        member.wants_optional_mail = wanted
+        member.save(update_fields=["wants_optional_mail"])
+    return member
