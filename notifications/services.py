@@ -23,6 +23,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -244,20 +245,33 @@ def _message_id(notification: Notification) -> str:
     return f"<outbox.{notification.pk}.{digest}@{domain}>"
 
 
-def _recipient_unsubscribed(notification: Notification) -> bool:
-    if notification.user_id:
-        who = Q(user_id=notification.user_id)
-    else:
-        who = Q(user=None, email__iexact=notification.to_email)
-    return Member.objects.filter(who, wants_optional_mail=False).exists()
+def _unsubscribed(notifications: Iterable[Notification]) -> set[int]:
+    """Ids of the optional mails whose recipient has turned optional mail off (one query)."""
+    optional = [n for n in notifications if n.optional]
+    if not optional:
+        return set()
+    user_ids = {n.user_id for n in optional if n.user_id}
+    emails = {n.to_email.lower() for n in optional if not n.user_id}
+    opted_out = (
+        Member.objects.filter(wants_optional_mail=False)
+        .annotate(email_lower=Lower("email"))
+        .filter(Q(user_id__in=user_ids) | Q(user=None, email_lower__in=emails))
+        .values_list("user_id", "email_lower")
+    )
+    off_users, off_emails = set(), set()
+    for user_id, email in opted_out:
+        if user_id:
+            off_users.add(user_id)
+        else:
+            off_emails.add(email)
+    return {n.pk for n in optional if (n.user_id in off_users if n.user_id else n.to_email.lower() in off_emails)}
 
 
-def notification_send(*, notification_id: int, connection=None) -> bool:
-    """Send one row if it can be claimed. Returns True when this call sent it."""
-    if not notification_claim(notification_id=notification_id):
+def _deliver(notification: Notification, *, connection, unsubscribed: bool) -> bool:
+    """Claim the row, send it, record the outcome. True when this call sent it."""
+    if not notification_claim(notification_id=notification.pk):
         return False  # already sent, not yet due, or another worker claimed it first
-    notification = Notification.objects.get(pk=notification_id)
-    if notification.optional and _recipient_unsubscribed(notification):
+    if unsubscribed:
         Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.SKIPPED)
         return False
     message = EmailMultiAlternatives(
@@ -272,7 +286,7 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
     try:
         message.send()
     except Exception as exc:  # noqa: BLE001 - SMTP and socket errors alike
-        _record_failure(notification, exc)
+        _record_failure(notification.pk, exc)
         if connection is not None:
             connection.close()  # it may be broken; the next row opens a new one
         return False
@@ -282,7 +296,17 @@ def notification_send(*, notification_id: int, connection=None) -> bool:
     return True
 
 
-def _record_failure(notification: Notification, exc: Exception) -> None:
+def notification_send(*, notification_id: int, connection=None) -> bool:
+    """Send one row if it can be claimed. Returns True when this call sent it."""
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status in (Notification.Status.SENT, Notification.Status.SKIPPED):
+        return False
+    unsubscribed = notification.pk in _unsubscribed([notification])
+    return _deliver(notification, connection=connection, unsubscribed=unsubscribed)
+
+
+def _record_failure(notification_id: int, exc: Exception) -> None:
+    notification = Notification.objects.get(pk=notification_id)  # attempts as counted by the claim
     attempts = notification.attempts
     if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         status, next_at = Notification.Status.FAILED, notification.next_attempt_at
@@ -298,21 +322,31 @@ def _record_failure(notification: Notification, exc: Exception) -> None:
 def notification_send_many(*, notification_ids: Iterable[int], deadline: float | None = None) -> int:
     """Send rows over one SMTP connection. Returns how many this call sent.
 
-    Stops taking new rows at ``deadline`` (a ``time.monotonic()`` value), or
-    when the mail server cannot be reached (after recording that on one row);
-    the rows not tried stay pending for the next run.
+    Reads the rows and the recipients' opt-outs once for the batch; each row
+    then costs a claim and a "sent" update. Stops taking new rows at
+    ``deadline`` (a ``time.monotonic()`` value), or when the mail server
+    cannot be reached (after recording that on one row); the rows not tried
+    stay pending for the next run.
     """
+    ids = list(notification_ids)
+    rows = Notification.objects.exclude(status__in=[Notification.Status.SENT, Notification.Status.SKIPPED]).in_bulk(ids)
+    if not rows:
+        return 0
+    unsubscribed = _unsubscribed(rows.values())
     connection = get_connection()
     sent = 0
     try:
-        for notification_id in notification_ids:
+        for notification_id in ids:
+            notification = rows.get(notification_id)
+            if notification is None:
+                continue
             if deadline is not None and time.monotonic() > deadline:
                 break
-            if not _connection_open(connection):
-                notification_send(notification_id=notification_id, connection=connection)
-                break
-            if notification_send(notification_id=notification_id, connection=connection):
+            reachable = _connection_open(connection)
+            if _deliver(notification, connection=connection, unsubscribed=notification_id in unsubscribed):
                 sent += 1
+            if not reachable:
+                break
     finally:
         connection.close()
     return sent
@@ -331,9 +365,13 @@ def _connection_open(connection) -> bool:
 
 
 def outbox_due_ids(*, limit: int = 500) -> list[int]:
+    """Rows the sweep should send: pending for longer than ``OUTBOX_SWEEP_GRACE``
+    (younger ones are on their way through the broker), or claimed by a worker
+    that has not finished within ``OUTBOX_CLAIM_TIMEOUT`` (it died)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
-    due = Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
+    waited = now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE)
+    due = Q(status=Notification.Status.PENDING, next_attempt_at__lte=waited) | Q(
         status=Notification.Status.SENDING, claimed_at__lt=stale
     )
     return list(Notification.objects.filter(due).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])

@@ -7,7 +7,7 @@ from django.utils import timezone
 from notifications import services
 from notifications.models import Notification
 from notifications.services import Mail, notification_enqueue_many
-from tests.notifications.celery_helpers import free_port
+from tests.notifications.helpers import free_port, sweep_after_grace
 
 
 def welcome(worker, key="test:1") -> Notification:
@@ -27,14 +27,19 @@ def test_a_row_claimed_by_one_worker_is_not_sent_by_another(worker, mailoutbox):
     assert mailoutbox == []
 
 
+def test_the_sweep_leaves_fresh_rows_to_the_worker_they_were_queued_for(worker, mailoutbox, settings):
+    welcome(worker)
+    assert services.outbox_sweep() == 0
+    assert sweep_after_grace() == 1
+    assert len(mailoutbox) == 1
+
+
 def test_a_row_left_by_a_killed_worker_is_sent_once_its_claim_is_stale(worker, mailoutbox, settings):
     row = welcome(worker)
     assert services.notification_claim(notification_id=row.pk)  # ... and the worker died
-    assert services.outbox_sweep() == 0
-    later = timezone.now() + timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1)
-    with time_machine.travel(later, tick=False):
-        assert services.outbox_sweep() == 1
-        assert services.outbox_sweep() == 0
+    assert sweep_after_grace() == 0
+    assert sweep_after_grace(seconds_later=settings.OUTBOX_CLAIM_TIMEOUT) == 1
+    assert sweep_after_grace(seconds_later=settings.OUTBOX_CLAIM_TIMEOUT) == 0
     assert len(mailoutbox) == 1
 
 
@@ -52,7 +57,7 @@ def test_an_unreachable_mail_server_costs_one_attempt_per_run_and_is_retried_lat
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 1
     rows = [welcome(worker, key=f"test:{n}") for n in range(3)]
-    assert services.outbox_sweep() == 0
+    assert sweep_after_grace() == 0
     attempts = dict(Notification.objects.values_list("pk", "attempts"))
     assert sorted(attempts.values()) == [0, 0, 1]
     failed = Notification.objects.get(attempts=1)

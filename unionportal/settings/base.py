@@ -203,6 +203,8 @@ OUTBOX_CLAIM_TIMEOUT = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT", "300"))
 # After a failed publish, a process leaves the broker alone this long; the
 # outbox sweep sends what was saved meanwhile.
 OUTBOX_BROKER_RETRY_AFTER = int(os.environ.get("OUTBOX_BROKER_RETRY_AFTER", "10"))
+# The sweep leaves a pending row this long to the worker it was queued for.
+OUTBOX_SWEEP_GRACE = int(os.environ.get("OUTBOX_SWEEP_GRACE", "30"))
 # One sweep stops taking new rows after this long; the next sweep goes on.
 OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "240"))
 

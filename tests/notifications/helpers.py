@@ -1,11 +1,15 @@
-"""Helpers for tests that talk to a real broker, or to one that is not there."""
+"""Helpers for the outbox tests: sweeping later, and brokers that are real or not there."""
 
 import contextlib
 import socket
 import threading
+from datetime import timedelta
 
+import time_machine
 from django.conf import settings
+from django.utils import timezone
 
+from notifications import services
 from unionportal.celery import app as celery_app
 
 
@@ -71,3 +75,10 @@ def black_hole_server():
         for conn in accepted:
             conn.close()
         listener.close()
+
+
+def sweep_after_grace(seconds_later: float = 0) -> int:
+    """Run the outbox sweep once pending rows are old enough for it."""
+    later = timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE + 1 + seconds_later)
+    with time_machine.travel(later, tick=False):
+        return services.outbox_sweep()
