@@ -132,7 +132,6 @@ def membership_change(*, member: Member, to: str, by: User | None, note: str = "
     Workers may only apply or withdraw their own application; all other
     changes need an officer with the approval permission over the member's unit.
     """
-    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to user.
     member = Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=member.pk)
     if to not in TRANSITIONS.get(member.status, set()):
         raise ValidationError(
@@ -279,7 +278,9 @@ def deletion_request_carry_out(*, deletion_request: DeletionRequest, by: User, n
     profile, so the union's books still add up.
     """
     deletion_request = (
-        DeletionRequest.objects.select_for_update().select_related("member__unit").get(pk=deletion_request.pk)
+        DeletionRequest.objects.select_for_update(of=("self",))
+        .select_related("member__unit")
+        .get(pk=deletion_request.pk)
     )
     if deletion_request.status != DeletionRequest.Status.OPEN:
         raise ValidationError(_("This request has already been handled."))

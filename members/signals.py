@@ -7,10 +7,17 @@ from .roles import sync_roles
 
 
 @receiver(post_migrate)
-def grant_role_permissions(sender, **kwargs):
-    # Permissions of every app exist once migrate has run all apps.
-    if sender.name == "members":
-        sync_roles()
+def grant_role_permissions(sender, using="default", **kwargs):
+    if sender.name != "members":
+        return
+    # Our apps' signal comes before contrib.auth's: make every app's
+    # permissions first (idempotent), then grant them.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles()
 
 
 @receiver(user_logged_in)

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from members import views as member_views
 
@@ -9,7 +10,8 @@ from . import views
 
 # The admin login goes through allauth (e-mail, rate limits, second factor).
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = admin.site.site_title = "UnionPortal"
+admin.site.site_header = admin.site.site_title = _("UnionPortal back office")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("", views.home, name="home"),

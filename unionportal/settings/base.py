@@ -34,6 +34,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Our apps first: their translations take precedence over the libraries'
+    # (django-celery-beat, for one, translates "Name" as 任务名).
+    "members",
+    "notifications",
+    "activities",
+    "welfare",
+    "feedback",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,11 +55,6 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "import_export",
-    "members",
-    "notifications",
-    "activities",
-    "welfare",
-    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -64,8 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "members.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "members.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "members.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

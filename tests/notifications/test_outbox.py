@@ -1,0 +1,148 @@
+import smtplib
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from notifications import services
+from notifications.models import Notification
+from tests.markers import requires_postgres
+
+
+def _enqueue(key="test:1", to="a@example.cn", language="zh-hans", **kwargs):
+    return services.notification_enqueue(
+        key=key,
+        to_email=to,
+        template="membership-status",
+        language=language,
+        context={"name": "李娟", "status_label": "正式会员", "profile_url": "http://x/me/"},
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_a_mail_is_sent_once_the_change_commits(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _enqueue()
+        assert mailoutbox == []  # nothing leaves before the commit
+    assert len(mailoutbox) == 1
+    assert Notification.objects.get().status == Notification.Status.SENT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_rolls_back_leaves_no_mail(mailoutbox):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            _enqueue()
+            raise RuntimeError("the view failed after writing")
+    assert not Notification.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_the_same_key_is_queued_only_once():
+    assert _enqueue() is not None
+    assert _enqueue() is None
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_row_is_sent_once_even_if_the_task_runs_twice(mailoutbox):
+    notification = _enqueue()
+    assert services.notification_send(notification_id=notification.pk) is True
+    assert services.notification_send(notification_id=notification.pk) is False
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_sends_a_row_whose_task_was_never_queued(mailoutbox):
+    # on_commit never runs inside the test transaction: as if the broker was down.
+    notification = _enqueue()
+    assert services.outbox_sweep() == 1
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert services.outbox_sweep() == 0
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_row_claimed_by_a_worker_that_died_is_sent_by_the_sweep(mailoutbox, settings):
+    notification = _enqueue()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENDING,
+        claimed_at=timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT + 1),
+    )
+    assert services.outbox_sweep() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_fresh_claim_is_left_to_its_worker(mailoutbox):
+    notification = _enqueue()
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.SENDING, claimed_at=timezone.now()
+    )
+    assert services.outbox_sweep() == 0
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_smtp_errors_back_off_and_end_as_failed(settings, monkeypatch):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    notification = _enqueue()
+    for attempt in (1, 2):
+        assert services.notification_send(notification_id=notification.pk) is False
+        notification.refresh_from_db()
+        assert notification.status == Notification.Status.PENDING
+        assert notification.attempts == attempt
+        assert notification.next_attempt_at > timezone.now()
+        assert "connection lost" in notification.last_error
+        # not due yet: a second call does not hammer the server
+        assert services.notification_send(notification_id=notification.pk) is False
+        Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    services.notification_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_mail_is_written_in_the_recipients_language(mailoutbox):
+    zh = _enqueue(key="zh", language="zh-hans")
+    en = _enqueue(key="en", language="en")
+    assert "会籍" in zh.subject
+    assert en.subject.startswith("Your membership")
+    assert "<strong>" in en.body_html
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_same_row_at_once_send_it_once(mailoutbox):
+    notification = _enqueue()
+    barrier = threading.Barrier(8)
+    results = []
+
+    def send():
+        try:
+            barrier.wait()
+            results.append(services.notification_send(notification_id=notification.pk))
+        finally:
+            close_old_connections()
+
+    for _ in range(5):
+        Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.PENDING, attempts=0)
+        results.clear()
+        mailoutbox.clear()
+        threads = [threading.Thread(target=send) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results.count(True) == 1
+        assert len(mailoutbox) == 1
