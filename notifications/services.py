@@ -119,8 +119,8 @@ def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
 
     A mail whose key exists already is skipped without being rendered, and a
     key inserted meanwhile by a concurrent run (two beats, a retried task) is
-    ignored by the database, so each key is sent once. Returns how many rows
-    this call wrote.
+    ignored by the database, so each key is sent once. Returns how many of
+    these mails are new and waiting to be sent.
     """
     wanted = {mail.key: mail for mail in mails if mail.to_email}
     if not wanted:
