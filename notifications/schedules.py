@@ -33,6 +33,12 @@ SCHEDULES = {
         "description": "每月 5 日 9:00 提醒上月没有会费记录的在册会员（会员可退订）。"
         " Monthly reminder to active members with no dues record for last month (optional mail).",
     },
+    "Welfare digest for officers": {
+        "task": "notifications.welfare_digest",
+        "crontab": {"minute": "30", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "description": "每天 8:30 给工会干事发送需处理的帮扶和维权申请（已逾期、未分派、待主席审批）；没有则不发。"
+        " Daily digest of overdue, unassigned and waiting-for-chair welfare requests; nothing when there is nothing.",
+    },
 }
 
 

@@ -49,6 +49,11 @@ def dues_reminders_task(day: str | None = None) -> int:
     return reminders.dues_reminders_queue(day=_day(day))
 
 
+@shared_task(name="notifications.welfare_digest", acks_late=True, ignore_result=True)
+def officer_digests_task(day: str | None = None) -> int:
+    return reminders.officer_digests_queue(day=_day(day))
+
+
 @worker_ready.connect
 def sweep_when_a_worker_starts(sender=None, **kwargs):
     # A restarted worker sends at once what a killed one left pending (its
