@@ -423,3 +423,43 @@ def test_withdrawing_a_request_survives_any_input(worker):
             welfare_consistent()
 
     run()
+
+
+# --- notifications ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_mail_preferences_survive_any_input(worker):
+    client = Client()
+    client.force_login(worker.user)
+
+    @EXAMPLES
+    @given(data=st.fixed_dictionaries({}, optional={"wants_optional_mail": CHECKBOX, "junk": TEXT}))
+    def run(data):
+        with rolled_back():
+            post(client, "/notifications/preferences/", data)
+            member_consistent(Member.objects.get(pk=worker.pk))
+
+    run()
+
+
+@pytest.mark.django_db
+def test_unsubscribing_with_any_token_changes_nobody_else(worker, other_worker):
+    from notifications.services import unsubscribe_token_for
+
+    real = unsubscribe_token_for(member=worker)
+    client = Client()
+
+    @EXAMPLES
+    @given(
+        token=st.one_of(st.just(real), st.just(real[:-1] + "x"), TEXT.filter(lambda t: t.strip("/") and "/" not in t))
+    )
+    def run(token):
+        with rolled_back():
+            response = post(client, f"/notifications/unsubscribe/{quote(token, safe='')}/", {})
+            assert response.status_code in (200, 404)
+            # Only the holder of the member's own token turns their mail off.
+            assert Member.objects.get(pk=other_worker.pk).wants_optional_mail
+            assert Member.objects.get(pk=worker.pk).wants_optional_mail == (token != real)
+
+    run()

@@ -32,6 +32,7 @@ class Case:
     method: str = "GET"
     data: dict = field(default_factory=dict)
     label: str = ""
+    anonymous: str = "login"  # what a visitor who is not logged in gets: "login", "open" or "404"
 
 
 @dataclass
@@ -91,6 +92,19 @@ def welfare_type(cast) -> dict:
     return {"code": "hardship"}
 
 
+def unsubscribe_token(cast) -> dict:
+    from notifications.services import unsubscribe_token_for
+
+    return {"token": unsubscribe_token_for(member=cast["owner"])}
+
+
+def unsubscribe_token_forged(cast) -> dict:
+    from django.core import signing
+
+    # The owner's id, signed with another salt: what someone guessing tokens would try.
+    return {"token": signing.Signer(salt="members.card").sign(str(cast["owner"].pk))}
+
+
 # The owner's union (A) may see a published item; union B may not.
 UNION_A = ("owner", "other_worker", *OFFICERS)
 
@@ -121,6 +135,13 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     "welfare:attachment": [
         Case(welfare_normal_file, allowed=("owner", *OFFICERS), label="normal request"),
         Case(welfare_confidential_file, allowed=("owner", "welfare_officer", "chair"), label="confidential request"),
+    ],
+    "notifications:preferences": NoObject("login"),
+    # One-click unsubscribe (RFC 8058): mail providers call it without cookies; the signed token is the proof.
+    "notifications:unsubscribe": [
+        Case(unsubscribe_token, allowed=tuple(ROLES), anonymous="open", label="the member's own token"),
+        Case(unsubscribe_token_forged, allowed=(), anonymous="404", label="a forged token"),
+        Case(unsubscribe_token_forged, allowed=(), anonymous="404", method="POST", label="a forged token, POST"),
     ],
     "feedback:board": NoObject("login"),
     "feedback:submit": NoObject("login"),
@@ -224,8 +245,12 @@ def test_only_the_right_people_reach_an_object(client, cast, name, index):
         before = _row_counts()
         response = client.generic(case.method, url, data=_encode(case.data), content_type=_FORM)
         allowed = role in case.allowed
-        if role == "anonymous":
+        if role == "anonymous" and case.anonymous == "login":
             ok = response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+        elif role == "anonymous" and case.anonymous == "404":
+            ok = response.status_code == 404 and _row_counts() == before
+        elif role == "anonymous":
+            ok = response.status_code == 200
         elif allowed:
             ok = response.status_code in (200, 302) and not response.get("Location", "").startswith(
                 reverse("account_login")
