@@ -88,6 +88,7 @@ class ServiceFormMixin:
 
 class RegistrationInline(admin.TabularInline):
     model = Registration
+    view_on_site = False  # the registration page is the worker's own
     verbose_name_plural = _("participants")
     extra = 0
     can_delete = False
@@ -477,6 +478,7 @@ class RegistrationAdmin(
     UnitScopedAdminMixin, ScopedHistoryMixin, ServiceFormMixin, ExportActionMixin, SimpleHistoryAdmin
 ):
     unit_field = "activity__unit"
+    view_on_site = False  # the registration page is the worker's own
     resource_classes = [ParticipantResource]
     export_formats = [CSV, XLSX]
     list_display = ["member", "activity", "status", "position", "created_at", "checked_in_at"]

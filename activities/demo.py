@@ -1,7 +1,8 @@
 """Demo activities, from the union's own practice: the March 8 hike for women
 workers, the Double Ninth "sunset red" choir for retired and older members,
-a learning session, a popular trip drawn by lot, and a sports day that is
-over (attended, rated). Called by ``manage.py seed_demo``; does nothing twice."""
+a learning session, a popular trip drawn by lot, a reading circle about to
+start (open for check-in) and a sports day that is over (attended, rated).
+Called by ``manage.py seed_demo``; does nothing twice."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -143,6 +144,26 @@ def seed() -> None:
         if not Registration.objects.filter(activity=trip, member=member).exists():
             services.registration_signup(activity=trip, member=member, by=member.user)
     Activity.objects.filter(pk=trip.pk).update(signup_closes_at=now - timedelta(hours=1))
+
+    # A reading circle starting soon after the demo is loaded: check-in is open,
+    # so an officer can scan the demo worker's member card and check her in.
+    soon = (now + timedelta(hours=1)).replace(second=0, microsecond=0)
+    reading = Activity.objects.create(
+        title="职工书屋读书分享会",
+        category=Activity.Category.LEARNING,
+        description="本期共读《平凡的世界》，欢迎分享读后感。职工书屋提供茶水。",
+        place="职工之家二楼职工书屋",
+        unit=factory,
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=2),
+        cancellation_cutoff=timedelta(minutes=30),
+        capacity=20,
+        status=Activity.Status.PUBLISHED,
+        created_by=officer,
+    )
+    for member in [worker, *_members(factory)[:4]]:
+        if not Registration.objects.filter(activity=reading, member=member).exists():
+            services.registration_signup(activity=reading, member=member, by=member.user)
 
     # A sports day that is over: attendance taken, ratings given.
     sports_day = today - timedelta(days=40)

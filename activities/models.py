@@ -265,7 +265,7 @@ class Registration(models.Model):
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        ordering = ["activity", "status", "position", "created_at", "id"]
+        ordering = ["activity_id", "status", "position", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["member", "activity"], name="registration_one_per_member_and_activity"),
             models.UniqueConstraint(

@@ -187,7 +187,7 @@ def activity_rate(request, pk: int):
         else:
             messages.success(request, _("Thank you for your rating."))
             return redirect("activities:detail", pk=activity.pk)
-    return render(request, "activities/rate.html", {"activity": activity, "form": form}, status=200)
+    return render(request, "activities/rate.html", {"activity": activity, "form": form})
 
 
 @login_required

@@ -232,3 +232,63 @@ def test_the_roles_can_run_activities(officer, welfare_officer, chair):
             ]
         )
         assert not user.has_perm("activities.delete_activity")
+
+
+def _new_activity_data(tree, **overrides):
+    data = {
+        "title": "职工乒乓球赛",
+        "category": "culture_sport",
+        "unit": tree["union_a"].pk,
+        "starts_at_0": "2030-05-01",
+        "starts_at_1": "09:00:00",
+        "ends_at_0": "2030-05-01",
+        "ends_at_1": "12:00:00",
+        "capacity": "16",
+        "waiting_list": "on",
+        "allocation": "first_come",
+        "members_only": "on",
+        "reminder_lead": "1 00:00:00",
+        "cancellation_cutoff": "02:00:00",
+        "retired": "",
+        **_empty_inlines(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_new_activity_starts_as_a_draft_of_its_creator(staff_client, officer, tree):
+    response = staff_client(officer).post(reverse("admin:activities_activity_add"), _new_activity_data(tree))
+    assert response.status_code == 302
+    activity = Activity.objects.get(title="职工乒乓球赛")
+    assert (activity.status, activity.created_by, activity.unit) == (Activity.Status.DRAFT, officer, tree["union_a"])
+
+
+def test_an_officer_cannot_run_an_activity_for_another_union_or_target_its_units(staff_client, officer, tree):
+    client = staff_client(officer)
+    url = reverse("admin:activities_activity_add")
+    for data in (
+        _new_activity_data(tree, unit=tree["union_b"].pk),
+        _new_activity_data(tree, eligible_units=[tree["branch_b"].pk]),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200 and response.context["adminform"].form.errors
+    assert not Activity.objects.exists()
+
+
+def test_bad_rules_get_a_message_not_a_500(staff_client, officer, tree):
+    response = staff_client(officer).post(
+        reverse("admin:activities_activity_add"),
+        _new_activity_data(tree, min_age="60", max_age="50", ends_at_1="08:00:00", retired="or_older"),
+    )
+    errors = response.context["adminform"].form.errors
+    assert {"ends_at", "max_age"} <= set(errors)
+    assert not Activity.objects.exists()
+
+
+def test_the_history_is_there_but_cannot_revert_past_the_services(staff_client, officer, full_activity):
+    client = staff_client(officer)
+    assert client.get(reverse("admin:activities_activity_history", args=[full_activity.pk])).status_code == 200
+    version = full_activity.history.first()
+    url = reverse("admin:activities_activity_simple_history", args=[full_activity.pk, version.history_id])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"capacity": 1}).status_code == 403

@@ -124,7 +124,7 @@ def test_an_officer_lets_one_member_in_with_a_recorded_reason(tree, officer, mak
     override = services.eligibility_override_grant(activity=hike, member=man, reason="负责后勤保障的男同志", by=officer)
     assert (override.by, override.reason) == (officer, "负责后勤保障的男同志")
     check = services.eligibility_check(activity=hike, member=man)
-    assert check.eligible and check.overridden and check.reasons == ("This activity is for women members.",)
+    assert check.eligible and check.overridden and check.reasons == ("本活动仅限女会员参加。",)
     registration = services.registration_signup(activity=hike, member=man, by=man.user)
     assert registration.status == Registration.Status.CONFIRMED
 
