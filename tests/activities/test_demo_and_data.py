@@ -1,6 +1,9 @@
 """Demo data, the member's data download, and the periodic tasks."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from activities import demo, services
 from activities.models import Activity, Registration
@@ -38,6 +41,15 @@ def test_the_members_data_download_includes_their_activities(activity, worker):
     assert data["calendar_feed"] is True
 
 
-def test_the_periodic_tasks_call_their_services(activity):
+def test_the_periodic_tasks_draw_due_lotteries_and_record_no_shows(activity, lottery, worker, other_worker):
+    services.registration_signup(activity=activity, member=worker, by=worker.user)
+    services.registration_signup(activity=lottery, member=other_worker, by=other_worker.user)
     assert lottery_draw_due_task.delay().get() == 0
     assert no_shows_record_due_task.delay().get() == 0
+    with time_machine.travel(lottery.signup_closes_at + timedelta(minutes=1), tick=False):
+        assert lottery_draw_due_task.delay().get() == 1
+        assert no_shows_record_due_task.delay().get() == 0
+    assert lottery.registrations.get().status == Registration.Status.CONFIRMED
+    with time_machine.travel(activity.ends_at + timedelta(minutes=1), tick=False):
+        assert no_shows_record_due_task.delay().get() == 2  # the activity's and the lottery's (same hours)
+    assert activity.registrations.get().status == Registration.Status.NO_SHOW

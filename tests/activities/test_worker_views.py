@@ -124,8 +124,8 @@ def test_my_registration_page_shows_its_history(worker_client, activity, worker,
     services.registration_cancel(registration=first.activity_registrations.get(), by=first.user)
     registration = worker.activity_registrations.get()
     page = worker_client.get(reverse("activities:registration", args=[registration.pk])).content.decode()
-    assert page.count("<li>") >= 2  # waiting, then confirmed
-    assert "已确认" in page
+    timeline = page[page.index('class="timeline"') :]
+    assert timeline.index("候补中") < timeline.index("已确认")  # joined the queue, then promoted
 
 
 def test_my_activities_sorts_upcoming_waiting_and_past(worker_client, tree, worker, make_members):
