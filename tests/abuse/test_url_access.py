@@ -9,12 +9,14 @@ that the object exists) and changes nothing; an anonymous visitor is sent to
 the login page.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import get_converters
 
 from members import services as member_services
 
@@ -105,6 +107,42 @@ def unsubscribe_token_forged(cast) -> dict:
     return {"token": signing.Signer(salt="members.card").sign(str(cast["owner"].pk))}
 
 
+def activity_of_union_a(cast) -> "object":
+    from tests.activities.factories import ActivityFactory
+
+    return ActivityFactory(unit=cast["owner"].unit.grassroots_union, title="三八节登山", capacity=5)
+
+
+def activity(cast) -> dict:
+    return {"pk": activity_of_union_a(cast).pk}
+
+
+def activity_signed_up(cast) -> dict:
+    from activities import services
+
+    item = activity_of_union_a(cast)
+    services.registration_signup(activity=item, member=cast["owner"], by=cast["owner"].user)
+    return {"pk": item.pk}
+
+
+def registration(cast) -> dict:
+    from activities import services
+
+    item = activity_of_union_a(cast)
+    return {"pk": services.registration_signup(activity=item, member=cast["owner"], by=cast["owner"].user).pk}
+
+
+def calendar_feed_token(cast) -> dict:
+    from activities import services
+
+    return {"token": services.calendar_feed_renew(member=cast["owner"]).token}
+
+
+def calendar_feed_forged(cast) -> dict:
+    calendar_feed_token(cast)
+    return {"token": "a" * 43}
+
+
 # The owner's union (A) may see a published item; union B may not.
 UNION_A = ("owner", "other_worker", *OFFICERS)
 
@@ -136,6 +174,23 @@ ACCESS: dict[str, list[Case] | NoObject] = {
         Case(welfare_normal_file, allowed=("owner", *OFFICERS), label="normal request"),
         Case(welfare_confidential_file, allowed=("owner", "welfare_officer", "chair"), label="confidential request"),
     ],
+    "activities:list": NoObject("login"),
+    "activities:mine": NoObject("login"),
+    "activities:feed-manage": NoObject("login", method="POST"),
+    # Published activities of union A: its members see them and may sign up; union B's may not.
+    "activities:detail": [Case(activity, allowed=("owner", "other_worker"))],
+    "activities:calendar": [Case(activity, allowed=("owner", "other_worker"))],
+    "activities:signup": [Case(activity, allowed=("owner", "other_worker"), method="POST")],
+    "activities:cancel": [Case(activity_signed_up, method="POST")],
+    "activities:rate": [Case(activity_signed_up)],
+    "activities:registration": [Case(registration)],
+    # A calendar app fetches the private feed without logging in: the token is the key.
+    "activities:feed": [
+        Case(calendar_feed_token, allowed=tuple(ROLES), anonymous="open", label="the member's own token"),
+        Case(calendar_feed_forged, allowed=(), anonymous="404", label="a forged token"),
+    ],
+    # An officer over the member's unit checks a scanned member in.
+    "activities:check-in": [Case(card_token, allowed=OFFICERS)],
     "notifications:preferences": NoObject("login"),
     # One-click unsubscribe (RFC 8058): mail providers call it without cookies; the signed token is the proof.
     "notifications:unsubscribe": [
@@ -166,8 +221,12 @@ ACCESS: dict[str, list[Case] | NoObject] = {
 # --- walking the URL configuration ------------------------------------------------
 
 
-def portal_urls(patterns=None, prefix: str = "", namespace: str = ""):
-    """(name, route, parameter names) of every URL outside the admin and allauth."""
+CONVERTERS = {type(converter): name for name, converter in get_converters().items()}
+
+
+def portal_urls(patterns=None, prefix: str = "", namespace: str = "", with_converters: bool = False):
+    """(name, route, parameters) of every URL outside the admin and allauth; the parameters as
+    a sorted list of names, or with ``with_converters`` as {name: converter name}."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     for pattern in patterns:
@@ -176,10 +235,14 @@ def portal_urls(patterns=None, prefix: str = "", namespace: str = ""):
             continue
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from portal_urls(pattern.url_patterns, route, inner)
+            yield from portal_urls(pattern.url_patterns, route, inner, with_converters)
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}{pattern.name}" if pattern.name else route
-            yield name, route, sorted(pattern.pattern.converters)
+            converters = pattern.pattern.converters
+            if with_converters:
+                yield name, route, {key: CONVERTERS[type(value)] for key, value in converters.items()}
+            else:
+                yield name, route, sorted(converters)
 
 
 def test_every_url_has_an_entry():
@@ -233,15 +296,34 @@ OBJECT_CASES = [
 ]
 
 
+MISSING = {"int": 987654321, "uuid": uuid.UUID(int=1), "slug": "no-such-thing", "str": "no-such-token-0000"}
+
+
+def _missing_kwargs(name: str, kwargs: dict) -> dict:
+    """The same URL naming an object that does not exist."""
+    converters = next(params for url_name, _, params in portal_urls(with_converters=True) if url_name == name)
+    return {key: MISSING[converters[key]] for key in kwargs}
+
+
+def _answer(response) -> tuple[int, str]:
+    return response.status_code, response.get("Location", "")
+
+
 @pytest.mark.parametrize("name,index", OBJECT_CASES)
 def test_only_the_right_people_reach_an_object(client, cast, name, index):
+    """The owner and those allowed get the page; anyone else gets exactly what they would
+    get for an object that does not exist (a 404, or first the login or profile page),
+    and changes nothing."""
     case = ACCESS[name][index]
-    url = reverse(name, kwargs=case.make(cast))
+    kwargs = case.make(cast)
+    url = reverse(name, kwargs=kwargs)
+    missing_url = reverse(name, kwargs=_missing_kwargs(name, kwargs))
     verdicts = {}
     for role in ROLES:
         client.logout()
         if role != "anonymous":
             client.force_login(_user(cast, role))
+        missing = _answer(client.generic(case.method, missing_url, data=_encode(case.data), content_type=_FORM))
         before = _row_counts()
         response = client.generic(case.method, url, data=_encode(case.data), content_type=_FORM)
         allowed = role in case.allowed
@@ -258,7 +340,10 @@ def test_only_the_right_people_reach_an_object(client, cast, name, index):
             if response.get("Content-Type", "").startswith("text/html"):
                 ok = ok and "script-src 'self'" in response.get("Content-Security-Policy", "")
         else:
-            ok = response.status_code == 404 and _row_counts() == before
+            refused = response.status_code == 404 or response.get("Location", "").startswith(
+                (reverse("account_login"), reverse("members:profile-create"))
+            )
+            ok = refused and _answer(response) == missing and _row_counts() == before
         verdicts[role] = (response.status_code, "ok" if ok else "WRONG")
     wrong = {role: status for role, (status, verdict) in verdicts.items() if verdict == "WRONG"}
     assert not wrong, f"{case.method} {url}: {verdicts}"
