@@ -463,3 +463,70 @@ def test_unsubscribing_with_any_token_changes_nobody_else(worker, other_worker):
             assert Member.objects.get(pk=worker.pk).wants_optional_mail == (token != real)
 
     run()
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_activity_list_survives_any_filter(worker):
+    from activities.models import Activity
+    from tests.activities.factories import ActivityFactory
+
+    ActivityFactory(unit=worker.unit.grassroots_union, title="读书会")
+    client = Client()
+    client.force_login(worker.user)
+
+    @EXAMPLES
+    @given(
+        data=st.fixed_dictionaries(
+            {}, optional={"category": choice(Activity.Category.values), "for_me": CHECKBOX, "page": TEXT}
+        )
+    )
+    def run(data):
+        response = client.get("/activities/", data)
+        assert response.status_code == 200, (data, response.status_code)
+
+    run()
+
+
+@pytest.mark.django_db
+def test_rating_an_activity_survives_any_input(worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from activities.models import Registration
+    from tests.activities.factories import ActivityFactory
+
+    past = timezone.now() - timedelta(days=2)
+    activity = ActivityFactory(unit=worker.unit.grassroots_union, starts_at=past, ends_at=past + timedelta(hours=2))
+    Registration.objects.create(activity=activity, member=worker, status=Registration.Status.ATTENDED, position=1)
+    client = Client()
+    client.force_login(worker.user)
+
+    @EXAMPLES
+    @given(data=st.fixed_dictionaries({}, optional={"score": choice(["1", "2", "3", "4", "5"]), "comment": TEXT}))
+    def run(data):
+        with rolled_back():
+            post(client, f"/activities/{activity.pk}/rate/", data)
+            all_rows_valid("activities")
+
+    run()
+
+
+@pytest.mark.django_db
+def test_managing_the_calendar_feed_survives_any_input(worker):
+    from activities.models import CalendarFeed
+
+    client = Client()
+    client.force_login(worker.user)
+
+    @EXAMPLES
+    @given(data=st.fixed_dictionaries({}, optional={"action": st.one_of(st.just("revoke"), TEXT)}))
+    def run(data):
+        with rolled_back():
+            post(client, "/activities/feed/", data)
+            assert CalendarFeed.objects.filter(member=worker).count() <= 1
+
+    run()
