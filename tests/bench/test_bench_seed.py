@@ -4,6 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from activities.models import Activity, Registration
 from feedback.models import Feedback
 from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 from members.models import Member, OrgUnit, User
@@ -21,6 +22,8 @@ def test_bench_seed_loads_a_union_once_with_the_people_the_benchmark_logs_in_as(
     # Every member sits in the unit tree under its own grassroots union.
     assert not Member.objects.exclude(unit__path__startswith=OrgUnit.objects.get(depth=1).path).exists()
 
+    assert Activity.objects.count() == 2
+    assert 0 < Registration.objects.count() <= 400
     assert WelfareRequest.objects.count() == 200
     assert WelfareRequest.objects.filter(member__user__email=BENCH_WORKER_EMAIL).count() >= 8
     assert not WelfareRequest.objects.filter(reference__isnull=True).exists()

@@ -24,6 +24,7 @@ BATCH = 5000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰玉凤荣文辉斌鑫宇浩然子轩欣怡佳琪梓涵晨阳思远海燕志刚春花秋菊冬梅雪松立新振华"  # noqa: E501
 JOBS = ["装配工", "钳工", "电工", "焊工", "质检员", "护士", "医生", "司机", "仓管员", "会计", "车间主任", "厨师"]
+ACTIVITY_TITLES = ["安全知识讲座", "职工篮球赛", "读书会", "志愿服务", "困难职工慰问", "登山"]
 # The people the benchmark logs in as.
 BENCH_WORKER_EMAIL = "bench-worker@bench.local"
 BENCH_OFFICER_EMAIL = "bench-officer@bench.local"
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         self.unions = unions
         self.rng = random.Random(seed)  # nosec B311 - test data, not secrets
         self.scale = scale
-        for area in (self.seed_members, self.seed_welfare, self.seed_feedback):
+        for area in (self.seed_members, self.seed_activities, self.seed_welfare, self.seed_feedback):
             started = time.monotonic()
             with transaction.atomic():
                 added = area()
@@ -135,6 +136,65 @@ class Command(BaseCommand):
     def _members(self) -> list[tuple[int, int]]:
         """(member id, unit id) of every member, in id order."""
         return list(Member.objects.order_by("pk").values_list("pk", "unit_id"))
+
+    # --- activities ------------------------------------------------------------
+
+    def seed_activities(self) -> str:
+        try:
+            from activities.models import Activity, Registration
+        except ImportError:
+            return ""
+        if Activity.objects.exists():
+            return ""
+        rng = self.rng
+        R = Registration.Status
+        unions = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.UNION).order_by("path"))
+        root = OrgUnit.objects.get(depth=1, kind=OrgUnit.Kind.FEDERATION, name="滨海市总工会")
+        by_union: dict[int, list[int]] = {union.pk: [] for union in unions}
+        for member_id, union_id in Member.objects.values_list("pk", "union_id"):
+            by_union.setdefault(union_id, []).append(member_id)
+        everyone = [member_id for ids in by_union.values() for member_id in ids]
+        officer = User.objects.get(email=BENCH_OFFICER_EMAIL)
+        now = timezone.now()
+        activities = []
+        for i in range(self.count(1_000)):
+            unit = root if i % 50 == 0 else unions[i % len(unions)]
+            starts = now + timedelta(days=rng.randrange(-365, 120), hours=rng.randrange(8, 20))
+            activities.append(
+                Activity(
+                    title=f"{rng.choice(ACTIVITY_TITLES)}（第{i + 1}期）",
+                    category=rng.choice(Activity.Category.values),
+                    description="欢迎会员参加。" * rng.randrange(1, 10),
+                    place=rng.choice(["职工之家", "体育馆", "会议室", "凤凰山"]),
+                    unit=unit,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    capacity=rng.randrange(20, 300),
+                    waiting_list=True,
+                    status=Activity.Status.PUBLISHED,
+                    members_only=True,
+                    gender="F" if i % 25 == 0 else "",
+                    created_by=officer,
+                )
+            )
+        activities = Activity.objects.bulk_create(activities, batch_size=BATCH)
+        per_activity = max(1, self.count(200_000) // len(activities))
+        registrations = []
+        for activity in activities:
+            pool = everyone if activity.unit_id == root.pk else by_union[activity.unit_id]
+            chosen = rng.sample(pool, min(len(pool), per_activity))
+            past = activity.starts_at < now
+            for index, member_id in enumerate(chosen):
+                if index < activity.capacity:
+                    status = (R.ATTENDED if rng.random() < 0.85 else R.NO_SHOW) if past else R.CONFIRMED
+                    position = None
+                else:
+                    status, position = R.WAITING, index - activity.capacity + 1
+                registrations.append(
+                    Registration(activity=activity, member_id=member_id, status=status, position=position)
+                )
+        Registration.objects.bulk_create(registrations, batch_size=BATCH)
+        return f"{len(activities)} activities, {len(registrations)} registrations"
 
     # --- welfare ---------------------------------------------------------------
 
