@@ -253,12 +253,12 @@ def _ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load_wrk(url: str, cookie: str) -> dict:
+def load_wrk(url: str, cookie: str, seconds: float) -> dict:
     command = [
         shutil.which("wrk"),
         "-t2",
         f"-c{CONNECTIONS}",
-        f"-d{SECONDS:g}s",
+        f"-d{seconds:g}s",
         "--latency",
         "--timeout",
         "30s",
@@ -281,10 +281,10 @@ def load_wrk(url: str, cookie: str) -> dict:
     }
 
 
-def load_python(url: str, cookie: str) -> dict:
+def load_python(url: str, cookie: str, seconds: float) -> dict:
     """The fallback: CONNECTIONS threads, each with its own keep-alive connection."""
     parsed = urllib.parse.urlsplit(url)
-    deadline = time.monotonic() + SECONDS
+    deadline = time.monotonic() + seconds
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -326,8 +326,8 @@ def load_python(url: str, cookie: str) -> dict:
     }
 
 
-def load(url: str, cookie: str) -> dict:
-    return load_wrk(url, cookie) if LOADGEN == "wrk" else load_python(url, cookie)
+def load(url: str, cookie: str, seconds: float = SECONDS) -> dict:
+    return load_wrk(url, cookie, seconds) if LOADGEN == "wrk" else load_python(url, cookie, seconds)
 
 
 # --- gunicorn ---------------------------------------------------------------
@@ -389,11 +389,17 @@ def run_pages() -> dict:
     the_pages = pages()
     for page in the_pages:
         page["status"], page["queries"] = query_count(page["path"], page["who"])
+    ceiling_page = next(p for p in the_pages if p["kind"] == "ceiling")
     with Gunicorn() as server:
         ceilings = []
-        # The ceiling before and after the pages: the ratio uses their mean.
-        order = the_pages + [p for p in the_pages if p["kind"] == "ceiling"]
+        # The ceiling before and after the pages; and, since other work on the machine can
+        # change its speed during a run, once more just before each page: a page's ratio
+        # is to the ceiling measured next to it.
+        order = the_pages + [ceiling_page]
         for page in order:
+            if page["kind"] != "ceiling":
+                adjacent = load(server.url + ceiling_page["path"], cookies[ceiling_page["who"]], max(2, SECONDS / 3))
+                page["adjacent_ceiling_rps"] = adjacent["rps"]
             url = server.url + page["path"]
             status = fetch_status(url, cookies[page["who"]])
             if status != 200:
@@ -404,6 +410,11 @@ def run_pages() -> dict:
             say(
                 f"  {page['name']:<45} {result['rps']:8.1f} req/s  p50 {_fmt(result['p50_ms']):>7} ms  "
                 f"p99 {_fmt(result['p99_ms']):>7} ms  {page['queries']:3d} queries"
+                + (
+                    f"  (ceiling next to it {page['adjacent_ceiling_rps']:.0f} req/s)"
+                    if "adjacent_ceiling_rps" in page
+                    else ""
+                )
                 + (f"  {result['errors']} errors/timeouts" if result["errors"] else "")
             )
             if page["kind"] == "ceiling":
@@ -415,7 +426,7 @@ def run_pages() -> dict:
             time.sleep(0.5 + min(5.0, (result["p99_ms"] or 5000) * 2 / 1000))
     ceiling = statistics.mean(ceilings)
     for row in measured:
-        row["ratio"] = round(row["rps"] / ceiling, 3)
+        row["ratio"] = round(row["rps"] / row.get("adjacent_ceiling_rps", ceiling), 3)
     return {"ceiling_rps": [round(c, 1) for c in ceilings], "pages": measured}
 
 
@@ -603,14 +614,16 @@ def write_readme(results: dict) -> None:
     ]
     if "pages" in results:
         lines += [
-            "| page | req/s | × ceiling | p50 ms | p99 ms | queries |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| page | req/s | ceiling next to it, req/s | × ceiling | p50 ms | p99 ms | queries |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for row in results["pages"]["pages"]:
+            adjacent = row.get("adjacent_ceiling_rps")
             lines.append(
-                f"| {row['name']} | {row['rps']:.1f} | {row['ratio']:.2f} | {_fmt(row['p50_ms'])} | "
-                f"{_fmt(row['p99_ms'])} | {row['queries']} |"
+                f"| {row['name']} | {row['rps']:.1f} | {'' if adjacent is None else f'{adjacent:.0f}'} | "
+                f"{row['ratio']:.2f} | {_fmt(row['p50_ms'])} | {_fmt(row['p99_ms'])} | {row['queries']} |"
             )
+        lines.append(f"\nCeiling at the start and at the end of the run: {results['pages']['ceiling_rps']} req/s.")
     targets = check_targets(results)
     if targets:
         lines += ["", "| target (issue 8) | measured | met |", "|---|---|:-:|"]
