@@ -258,7 +258,7 @@ def load_wrk(url: str, cookie: str, seconds: float) -> dict:
         shutil.which("wrk"),
         "-t2",
         f"-c{CONNECTIONS}",
-        f"-d{seconds:g}s",
+        f"-d{max(1, round(seconds))}s",
         "--latency",
         "--timeout",
         "30s",
@@ -398,7 +398,7 @@ def run_pages() -> dict:
         order = the_pages + [ceiling_page]
         for page in order:
             if page["kind"] != "ceiling":
-                adjacent = load(server.url + ceiling_page["path"], cookies[ceiling_page["who"]], max(2, SECONDS / 3))
+                adjacent = load(server.url + ceiling_page["path"], cookies[ceiling_page["who"]], max(2, round(SECONDS / 3)))
                 page["adjacent_ceiling_rps"] = adjacent["rps"]
             url = server.url + page["path"]
             status = fetch_status(url, cookies[page["who"]])
@@ -426,7 +426,7 @@ def run_pages() -> dict:
             time.sleep(0.5 + min(5.0, (result["p99_ms"] or 5000) * 2 / 1000))
     ceiling = statistics.mean(ceilings)
     for row in measured:
-        row["ratio"] = round(row["rps"] / row.get("adjacent_ceiling_rps", ceiling), 3)
+        row["ratio"] = 1.0 if row["kind"] == "ceiling" else round(row["rps"] / row["adjacent_ceiling_rps"], 3)
     return {"ceiling_rps": [round(c, 1) for c in ceilings], "pages": measured}
 
 
