@@ -6,9 +6,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
+
+from backoffice.history import ScopedHistoryAdmin
+from backoffice.resources import DuesResource, MemberResource
 
 from . import services
 from .forms import RejectForm
@@ -78,8 +82,23 @@ class MembershipEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
+class ScopedExportMixin(ExportMixin):
+    """Export the officer's filtered changelist (CSV or Excel), never beyond their scope."""
+
+    export_formats = [CSV, XLSX]
+    export_permission = ""
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(self.export_permission)
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+
 @admin.register(Member)
-class MemberAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(UnitScopedAdminMixin, ScopedExportMixin, ScopedHistoryAdmin):
+    resource_classes = [MemberResource]
+    export_permission = "members.export_member"
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
     list_filter = ["status", "gender", "retired", "language"]
     list_select_related = ["unit"]
@@ -193,7 +212,9 @@ class MemberAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DuesRecord)
-class DuesRecordAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class DuesRecordAdmin(UnitScopedAdminMixin, ScopedExportMixin, admin.ModelAdmin):
+    resource_classes = [DuesResource]
+    export_permission = "members.view_duesrecord"
     unit_field = "member__unit"
     list_display = ["member", "period", "amount", "paid_on"]
     list_select_related = ["member"]

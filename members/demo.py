@@ -39,7 +39,9 @@ def _tree() -> dict[str, OrgUnit]:
     units["nursing"] = add(parent=units["hospital"], name="护理部分会", kind=kind.BRANCH)
     units["retirees"] = add(parent=units["hospital"], name="离退休分会", kind=kind.BRANCH)
     units["assembly_1"] = add(parent=units["assembly"], name="总装一班", kind=kind.GROUP)
-    return units
+    # Siblings are kept sorted by name, so adding a unit can renumber the paths of
+    # units added before it: read them all back.
+    return {key: OrgUnit.objects.get(pk=unit.pk) for key, unit in units.items()}
 
 
 @transaction.atomic

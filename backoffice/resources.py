@@ -1,0 +1,452 @@
+"""Rows of member rosters and dues records, in and out of CSV and Excel.
+
+Built on django-import-export's resources: each row is checked field by field
+and then as a whole model instance (``full_clean``), so an import reports
+every bad row with its reasons. Everything an officer imports or exports
+stays inside their part of the organisation tree.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from members.models import DuesRecord, Member, MembershipEvent, OrgUnit
+from members.scoping import scope_queryset
+from members.services import membership_number_for
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def header_key(text) -> str:
+    return "".join(str(text or "").split()).lower().replace("_", "").replace("-", "")
+
+
+class ScopedResource(resources.ModelResource):
+    """A resource working for one officer (``user``), with headers in either language.
+
+    ``COLUMNS`` lists (field name, label); a file may head its columns with the
+    field name, the English label or its translation.
+    """
+
+    COLUMNS: list[tuple[str, object]] = []
+    REQUIRED: list[str] = []
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.seen_keys: set = set()
+
+    # --- headers ---------------------------------------------------------
+    @classmethod
+    def header_aliases(cls) -> dict[str, str]:
+        from django.utils import translation
+
+        aliases = {}
+        for name, label in cls.COLUMNS:
+            aliases[header_key(name)] = name
+            with translation.override("en"):
+                aliases[header_key(str(label))] = name
+            for language in ("zh-hans",):
+                with translation.override(language):
+                    aliases[header_key(str(label))] = name
+        return aliases
+
+    def normalise_headers(self, dataset) -> None:
+        aliases = self.header_aliases()
+        dataset.headers = [aliases.get(header_key(h), str(h or "").strip()) for h in dataset.headers]
+
+    def before_import(self, dataset, **kwargs):
+        missing = [str(label) for name, label in self.COLUMNS if name in self.REQUIRED and name not in dataset.headers]
+        if missing:
+            raise ValidationError(_("The file lacks the columns: %(columns)s.") % {"columns": "、".join(missing)})
+
+    # --- export ----------------------------------------------------------
+    def get_export_headers(self, selected_fields=None):
+        labels = dict(self.COLUMNS)
+        return [str(labels.get(f.column_name, f.column_name)) for f in self.get_export_fields(selected_fields)]
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        # A cell starting with "=" would be run as a formula by a spreadsheet.
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            return "'" + value
+        return value
+
+    def duplicate_in_file(self, key) -> bool:
+        if key in self.seen_keys:
+            return True
+        self.seen_keys.add(key)
+        return False
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice given by its value or by its label in either language."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        from django.utils import translation
+
+        text = header_key(value)
+        if not text:
+            return ""
+        for choice, label in self.choices:
+            names = {header_key(choice)}
+            for language in ("en", "zh-hans"):
+                with translation.override(language):
+                    names.add(header_key(str(label)))
+            if text in names:
+                return choice
+        raise ValueError(_("“%(value)s” is not one of the choices.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+GENDER_CHOICES = [*Member.Gender.choices, ("F", "女"), ("M", "男"), ("F", "f"), ("M", "m")]
+
+
+class YesNoWidget(widgets.Widget):
+    YES = {"1", "true", "yes", "y", "是", "已退休", "退休"}
+    NO = {"", "0", "false", "no", "n", "否", "在职"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = header_key(value)
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("Write yes or no (是 / 否)."))
+
+    def render(self, value, obj=None, **kwargs):
+        return _("yes") if value else _("no")
+
+
+class LenientDateWidget(widgets.Widget):
+    """Dates as written in Chinese offices: 1990-05-01, 1990/5/1, 1990.5.1, 19900501, or an Excel date."""
+
+    FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for fmt in self.FORMATS:
+            try:
+                return datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time zone)
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date; write it as 1990-05-01.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class MonthWidget(LenientDateWidget):
+    """A month: 2026-03, 2026/3, 2026年3月 or any date in it (stored as its first day)."""
+
+    FORMATS = ["%Y-%m", "%Y/%m", "%Y.%m", "%Y%m", "%Y年%m月", *LenientDateWidget.FORMATS]
+
+    def clean(self, value, row=None, **kwargs):
+        day = super().clean(value, row, **kwargs)
+        return day.replace(day=1) if day else None
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value:%Y-%m}" if value else ""
+
+
+class UnitWidget(widgets.Widget):
+    """A unit by its name, among the units the officer may see."""
+
+    def __init__(self, resource, **kwargs):
+        super().__init__(**kwargs)
+        self.resource = resource
+        self._units: dict[str, list[OrgUnit]] | None = None
+
+    def units(self) -> dict[str, list[OrgUnit]]:
+        if self._units is None:
+            self._units = {}
+            for unit in scope_queryset(OrgUnit.objects.all(), self.resource.user, field=""):
+                self._units.setdefault(header_key(unit.name), []).append(unit)
+        return self._units
+
+    def clean(self, value, row=None, **kwargs):
+        text = header_key(value)
+        if not text:
+            return None
+        found = self.units().get(text, [])
+        if not found:
+            raise ValueError(_("There is no unit “%(name)s” in your part of the union.") % {"name": value})
+        if len(found) > 1:
+            raise ValueError(_("More than one unit is called “%(name)s”.") % {"name": value})
+        return found[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class MemberResource(ScopedResource):
+    """The member roster: one row per member, matched by membership or employee number.
+
+    A new row becomes an active member (the roster lists people who are
+    members already); a known member's profile is updated, never their status.
+    """
+
+    COLUMNS = [
+        ("membership_number", gettext_lazy("membership number")),
+        ("name", gettext_lazy("name")),
+        ("gender", gettext_lazy("gender")),
+        ("date_of_birth", gettext_lazy("date of birth")),
+        ("unit", gettext_lazy("organisational unit")),
+        ("employee_number", gettext_lazy("employee number")),
+        ("job_title", gettext_lazy("job title")),
+        ("phone", gettext_lazy("phone")),
+        ("email", gettext_lazy("e-mail address")),
+        ("retired", gettext_lazy("retired")),
+        ("joined_on", gettext_lazy("joined on")),
+        ("status", gettext_lazy("membership status")),
+    ]
+    REQUIRED = ["name", "gender", "date_of_birth", "unit"]
+    UPDATABLE = {"name", "gender", "date_of_birth", "unit", "employee_number", "job_title", "phone", "email", "retired"}
+
+    membership_number = fields.Field(attribute="membership_number", column_name="membership_number")
+    name = fields.Field(attribute="name", column_name="name")
+    gender = fields.Field(attribute="gender", column_name="gender", widget=ChoiceWidget(GENDER_CHOICES))
+    date_of_birth = fields.Field(attribute="date_of_birth", column_name="date_of_birth", widget=LenientDateWidget())
+    employee_number = fields.Field(attribute="employee_number", column_name="employee_number")
+    job_title = fields.Field(attribute="job_title", column_name="job_title")
+    phone = fields.Field(attribute="phone", column_name="phone")
+    email = fields.Field(attribute="email", column_name="email")
+    retired = fields.Field(attribute="retired", column_name="retired", widget=YesNoWidget())
+    joined_on = fields.Field(attribute="joined_on", column_name="joined_on", widget=LenientDateWidget())
+    status = fields.Field(
+        attribute="status", column_name="status", widget=ChoiceWidget(Member.Status.choices), readonly=True
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "membership_number",
+            "name",
+            "gender",
+            "date_of_birth",
+            "unit",
+            "employee_number",
+            "job_title",
+            "phone",
+            "email",
+            "retired",
+            "joined_on",
+            "status",
+        ]
+        import_id_fields = []
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        skip_html_diff = True
+
+    def __init__(self, *, user=None, note: str = "", **kwargs):
+        self.note = note
+        super().__init__(user=user, **kwargs)
+        self.fields["unit"] = fields.Field(attribute="unit", column_name="unit", widget=UnitWidget(self))
+        self._unions: dict[int, OrgUnit] = {}
+
+    def get_queryset(self):
+        return scope_queryset(Member.objects.select_related("unit"), self.user)
+
+    def filter_export(self, queryset, **kwargs):
+        return scope_queryset(queryset, self.user)
+
+    def get_instance(self, instance_loader, row):
+        number = str(row.get("membership_number") or "").strip()
+        employee = str(row.get("employee_number") or "").strip()
+        if number:
+            found = self.get_queryset().filter(membership_number=number).first()
+            if found is None and Member.objects.filter(membership_number=number).exists():
+                raise ValidationError(
+                    {"membership_number": _("This membership number belongs to a member outside your unit.")}
+                )
+            return found
+        if employee:
+            found = list(self.get_queryset().filter(employee_number=employee)[:2])
+            if len(found) > 1:
+                raise ValidationError(
+                    {"employee_number": _("Several members have this employee number; add the membership number.")}
+                )
+            return found[0] if found else None
+        return None
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # A known member's status and number are changed by officers on their page, not by a file.
+        if instance.pk and field.attribute not in self.UPDATABLE:
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if instance.unit_id and "unit" not in errors:
+            instance.union = self._union_of(instance.unit)
+        for key in self._keys(instance):
+            if self.duplicate_in_file(key):
+                errors.setdefault("__all__", []).append(_("This member appears twice in the file."))
+                break
+        instance._imported_new = instance.pk is None
+        if instance.pk is None:
+            instance.status = Member.Status.ACTIVE
+            instance.joined_on = instance.joined_on or timezone.localdate()
+            if instance.membership_number == "":
+                instance.membership_number = None
+        if errors:
+            raise ValidationError(errors)
+
+    def _keys(self, instance) -> list:
+        keys = []
+        if instance.membership_number:
+            keys.append(("number", instance.membership_number))
+        if instance.employee_number and instance.unit_id:
+            keys.append(("employee", self._union_of(instance.unit).pk, instance.employee_number))
+        return keys
+
+    def _union_of(self, unit: OrgUnit) -> OrgUnit:
+        if unit.pk not in self._unions:
+            self._unions[unit.pk] = unit.grassroots_union
+        return self._unions[unit.pk]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # ``card_token`` is made by the model; ``union`` follows the unit.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors.keys(), "card_token"], validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = self.user
+        instance._change_reason = self.note
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not getattr(instance, "_imported_new", False):
+            return
+        if instance.membership_number is None:
+            instance.membership_number = membership_number_for(instance)
+            instance.save(update_fields=["membership_number"])
+        MembershipEvent.objects.create(
+            member=instance,
+            from_status=Member.Status.REGISTERED,
+            to_status=Member.Status.ACTIVE,
+            by=self.user,
+            note=self.note,
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+
+class DuesResource(ScopedResource):
+    """Dues records: one row per member and month; a second import of a month updates it."""
+
+    COLUMNS = [
+        ("membership_number", gettext_lazy("membership number")),
+        ("employee_number", gettext_lazy("employee number")),
+        ("name", gettext_lazy("name")),
+        ("period", gettext_lazy("period")),
+        ("amount", gettext_lazy("amount")),
+        ("paid_on", gettext_lazy("paid on")),
+        ("note", gettext_lazy("note")),
+    ]
+    REQUIRED = ["period", "amount"]
+
+    membership_number = fields.Field(
+        attribute="member__membership_number", column_name="membership_number", readonly=True
+    )
+    employee_number = fields.Field(attribute="member__employee_number", column_name="employee_number", readonly=True)
+    name = fields.Field(attribute="member__name", column_name="name", readonly=True)
+    period = fields.Field(attribute="period", column_name="period", widget=MonthWidget())
+    amount = fields.Field(attribute="amount", column_name="amount", widget=widgets.DecimalWidget())
+    paid_on = fields.Field(attribute="paid_on", column_name="paid_on", widget=LenientDateWidget())
+    note = fields.Field(attribute="note", column_name="note")
+
+    class Meta:
+        model = DuesRecord
+        fields = ["membership_number", "employee_number", "name", "period", "amount", "paid_on", "note"]
+        import_id_fields = []
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        skip_html_diff = True
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if "membership_number" not in dataset.headers and "employee_number" not in dataset.headers:
+            raise ValidationError(_("The file needs a column with the membership number or the employee number."))
+
+    def get_queryset(self):
+        return scope_queryset(DuesRecord.objects.select_related("member"), self.user, "member__unit")
+
+    def filter_export(self, queryset, **kwargs):
+        return scope_queryset(queryset, self.user, "member__unit")
+
+    def _member(self, row) -> Member:
+        members = scope_queryset(Member.objects.all(), self.user)
+        number = str(row.get("membership_number") or "").strip()
+        employee = str(row.get("employee_number") or "").strip()
+        if number:
+            found = members.filter(membership_number=number).first()
+        elif employee:
+            matches = list(members.filter(employee_number=employee)[:2])
+            if len(matches) > 1:
+                raise ValidationError(_("Several members have this employee number; add the membership number."))
+            found = matches[0] if matches else None
+        else:
+            raise ValidationError(_("Give the membership number or the employee number."))
+        if found is None:
+            raise ValidationError(_("No member of your part of the union has this number."))
+        return found
+
+    def get_instance(self, instance_loader, row):
+        member = self._member(row)
+        try:
+            period = MonthWidget().clean(row.get("period"))
+        except ValueError:
+            period = None
+        self._row_member = member
+        if period is None:
+            return None
+        return self.get_queryset().filter(member=member, period=period).first()
+
+    def init_instance(self, row=None):
+        return DuesRecord(member=self._row_member)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if instance.period and self.duplicate_in_file((instance.member_id, instance.period)):
+            errors.setdefault("__all__", []).append(_("This member and month appear twice in the file."))
+        if errors:
+            raise ValidationError(errors)
+
+
+RESOURCES = {"members": MemberResource, "dues": DuesResource}
