@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+from members.models import Member, OrgUnit, User
+
+
+@pytest.mark.django_db
+def test_the_demo_data_loads_once_and_gives_a_login_per_role():
+    call_command("seed_demo")
+    counts = (OrgUnit.objects.count(), Member.objects.count(), User.objects.count())
+    call_command("seed_demo")  # `make run` calls it every time: nothing changes
+    assert (OrgUnit.objects.count(), Member.objects.count(), User.objects.count()) == counts
+    assert Member.objects.count() >= 30
+    roles = {
+        email: set(User.objects.get(email=email).groups.values_list("name", flat=True))
+        for email in (
+            "worker@demo.unionportal.cn",
+            "officer@demo.unionportal.cn",
+            "welfare@demo.unionportal.cn",
+            "chair@demo.unionportal.cn",
+        )
+    }
+    assert roles["worker@demo.unionportal.cn"] == set()
+    assert roles["officer@demo.unionportal.cn"] == {"Officer"}
+    assert roles["welfare@demo.unionportal.cn"] == {"Welfare officer"}
+    assert roles["chair@demo.unionportal.cn"] == {"Chair"}
+    assert Member.objects.get(user__email="worker@demo.unionportal.cn").is_active_member
+    genders = set(Member.objects.values_list("gender", flat=True))
+    assert genders == {"F", "M"} and Member.objects.filter(retired=True).exists()
