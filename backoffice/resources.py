@@ -34,6 +34,8 @@ class ScopedResource(resources.ModelResource):
 
     COLUMNS: list[tuple[str, object]] = []
     REQUIRED: list[str] = []
+    # Other headings offices commonly use for a column.
+    ALIASES: dict[str, list[str]] = {}
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
@@ -53,7 +55,14 @@ class ScopedResource(resources.ModelResource):
             for language in ("zh-hans",):
                 with translation.override(language):
                     aliases[header_key(str(label))] = name
+        for name, others in cls.ALIASES.items():
+            for other in others:
+                aliases[header_key(other)] = name
         return aliases
+
+    def ignored_headers(self, dataset) -> list[str]:
+        known = {name for name, _label in self.COLUMNS}
+        return [str(h) for h in dataset.headers if h not in known]
 
     def normalise_headers(self, dataset) -> None:
         aliases = self.header_aliases()
@@ -219,6 +228,16 @@ class MemberResource(ScopedResource):
         ("status", gettext_lazy("membership status")),
     ]
     REQUIRED = ["name", "gender", "date_of_birth", "unit"]
+    ALIASES = {
+        "membership_number": ["会员编号", "会员证号"],
+        "unit": ["单位", "所在单位", "所属单位", "部门"],
+        "employee_number": ["职工号", "员工号", "员工编号"],
+        "job_title": ["职务", "岗位名称"],
+        "phone": ["手机", "手机号", "手机号码", "联系电话"],
+        "email": ["邮箱", "电子邮件"],
+        "retired": ["是否退休"],
+        "joined_on": ["入会时间"],
+    }
     UPDATABLE = {"name", "gender", "date_of_birth", "unit", "employee_number", "job_title", "phone", "email", "retired"}
 
     membership_number = fields.Field(attribute="membership_number", column_name="membership_number")
@@ -375,6 +394,13 @@ class DuesResource(ScopedResource):
         ("note", gettext_lazy("note")),
     ]
     REQUIRED = ["period", "amount"]
+    ALIASES = {
+        "membership_number": ["会员编号", "会员证号"],
+        "employee_number": ["职工号", "员工号", "员工编号"],
+        "period": ["月份", "缴费月份", "会费月份"],
+        "amount": ["会费", "缴费金额", "会费金额"],
+        "paid_on": ["缴费日期", "缴纳时间"],
+    }
 
     membership_number = fields.Field(
         attribute="member__membership_number", column_name="membership_number", readonly=True

@@ -213,6 +213,7 @@ def _check(job_id: int) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(processed_rows=min(start + size, total))
     labels = dict(resource.COLUMNS)
     preview = {
+        "ignored": resource.ignored_headers(dataset),
         "headers": [str(labels.get(h, h)) for h in dataset.headers],
         "rows": [
             {

@@ -11,6 +11,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from backoffice.forms import ScopedExportForm
 from backoffice.history import ScopedHistoryAdmin
 from backoffice.resources import DuesResource, MemberResource
 
@@ -86,6 +87,7 @@ class ScopedExportMixin(ExportMixin):
     """Export the officer's filtered changelist (CSV or Excel), never beyond their scope."""
 
     export_formats = [CSV, XLSX]
+    export_form_class = ScopedExportForm
     export_permission = ""
 
     def has_export_permission(self, request):
