@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Feedback")
+
+    def ready(self):
+        from members import data_export
+
+        from .services import member_feedback_data
+
+        data_export.register("feedback", member_feedback_data)

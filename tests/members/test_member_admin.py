@@ -119,3 +119,20 @@ def test_the_member_changelist_query_count_does_not_grow(staff_client, officer, 
     first = count()
     ActiveMemberFactory.create_batch(10, unit=tree["branch_a"])
     assert count() == first
+
+
+def test_the_history_of_a_sibling_units_member_is_not_shown(staff_client, officer, outsider):
+    client = staff_client(officer)
+    assert client.get(reverse("admin:members_member_history", args=[outsider.pk])).status_code == 404
+    assert client.get(reverse("admin:members_member_history", args=["not-a-number"])).status_code == 404
+
+
+def test_the_history_of_an_own_member_is_shown(staff_client, officer, worker):
+    response = staff_client(officer).get(reverse("admin:members_member_history", args=[worker.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("year", ["99999999999", "0", "-1", "abc"])
+def test_a_wild_date_filter_is_a_bad_filter_not_a_server_error(staff_client, officer, worker, year):
+    response = staff_client(officer).get(reverse("admin:members_member_changelist"), {"created_at__year": year})
+    assert response.status_code in (200, 302)

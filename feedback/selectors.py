@@ -1,0 +1,90 @@
+"""Reads: who may see which item, and the public board.
+
+The board of a member is the part of the tree they share a workplace with:
+everything published in their grassroots union (their own unit, its
+branches and groups, and the sibling branches — the canteen is the same for
+the assembly shop and logistics), plus what was published at the levels
+above it (the federation's items concern every union below). A member of
+another grassroots union does not see it: one factory's canteen is not the
+hospital's business.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from members.models import Member, OrgUnit
+from members.scoping import officer_unit, sees_everything
+
+from .models import Feedback, FeedbackSupport
+
+BOARD_SORTS = {
+    "support": ["-support_count", "-published_at", "id"],
+    "new": ["-published_at", "id"],
+}
+
+
+def _ancestor_paths(unit: OrgUnit) -> list[str]:
+    """Paths of the units above ``unit``: prefixes of its materialised path, no query."""
+    step = OrgUnit.steplen
+    return [unit.path[:end] for end in range(step, len(unit.path), step)]
+
+
+def board_area_q(unit: OrgUnit, field: str = "unit") -> Q:
+    """Items whose unit is in ``unit``'s grassroots union or above it."""
+    union = unit.grassroots_union
+    return Q(**{f"{field}__path__startswith": union.path}) | Q(**{f"{field}__path__in": _ancestor_paths(union)})
+
+
+def board_for_member(*, member: Member) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(board_area_q(member.unit), published=True)
+
+
+def board_for_user(user) -> QuerySet[Feedback]:
+    """What ``user`` sees on the board: by their member profile, or, for an
+    officer without one, by the unit they act for."""
+    published = Feedback.objects.filter(published=True)
+    if sees_everything(user):
+        return published
+    member = member_for_user(user)
+    if member is not None:
+        return published.filter(board_area_q(member.unit))
+    unit = officer_unit(user)
+    if unit is not None:
+        return published.filter(board_area_q(unit))
+    return published.none()
+
+
+def board_page_queryset(*, user, sort: str = "support", category: str = "") -> QuerySet[Feedback]:
+    """The board with support counts and "you support this" in one query."""
+    items = board_for_user(user).select_related("unit").annotate(support_count=Count("supports"))
+    member = member_for_user(user)
+    if member is not None:
+        items = items.annotate(supported=Exists(FeedbackSupport.objects.filter(feedback=OuterRef("pk"), member=member)))
+    if category in Feedback.Category.values:
+        items = items.filter(category=category)
+    return items.order_by(*BOARD_SORTS.get(sort, BOARD_SORTS["support"]))
+
+
+def member_for_user(user) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_feedback_member", False)
+    if cached is False:
+        cached = Member.objects.select_related("unit", "user").filter(user=user).first()
+        user._feedback_member = cached
+    return cached
+
+
+def own_items(*, member: Member) -> QuerySet[Feedback]:
+    """The member's named items. Anonymous ones cannot be found: that is the point."""
+    return Feedback.objects.filter(author=member, anonymous=False).select_related("unit")
+
+
+def feedback_for_viewer(*, user, pk) -> Feedback | None:
+    """An item the logged-in ``user`` may read on the worker pages: their own
+    named item, or a published one on their board. ``None`` for anything else."""
+    member = member_for_user(user)
+    if member is not None:
+        own = own_items(member=member).filter(pk=pk).first()
+        if own is not None:
+            return own
+    return board_for_user(user).select_related("unit").filter(pk=pk).first()

@@ -1,0 +1,219 @@
+"""An anonymous item keeps no link to its author: not in its row, its
+history, its messages, the outbox, the admin log, the session, anywhere.
+
+The main test drives the whole life of an anonymous item through the real
+web pages (so every middleware runs, simple-history's included) while the
+author is logged in, then reads every column of every row of every table.
+"""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import models
+
+from feedback.models import Feedback, FeedbackMessage
+from members.models import Member, User
+from notifications.models import Notification
+
+
+def _all_models():
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy:
+            yield model
+
+
+def _snapshot() -> dict:
+    """Every row of every table: {(model label, pk): {attname: value}}."""
+    rows = {}
+    for model in _all_models():
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        for values in model._base_manager.values_list(*attnames):
+            row = dict(zip(attnames, values, strict=True))
+            rows[(model._meta.label, row[model._meta.pk.attname])] = row
+    return rows
+
+
+def _identity(member: Member) -> dict:
+    texts = [member.name, member.user.email, member.email, member.employee_number, member.membership_number]
+    return {"user_id": member.user.pk, "member_id": member.pk, "texts": [t for t in texts if t]}
+
+
+def _links(label: str, row: dict, who: dict) -> list[str]:
+    """The columns of one row that point at ``who`` (empty if none)."""
+    model = apps.get_model(label)
+    found = []
+    for field in model._meta.concrete_fields:
+        value = row[field.attname]
+        if value is None:
+            continue
+        target = field.related_model if field.is_relation else None
+        if target is User and value == who["user_id"]:
+            found.append(f"{field.attname} = author's account")
+        elif target is Member and value == who["member_id"]:
+            found.append(f"{field.attname} = author's member profile")
+        elif isinstance(field, models.CharField | models.TextField | models.JSONField):
+            text = str(value)
+            found += [f"{field.attname} mentions {t!r}" for t in who["texts"] if t in text]
+    if model is LogEntry:
+        ct = ContentType.objects.get_for_id(row["content_type_id"]) if row["content_type_id"] else None
+        if (
+            ct
+            and ct.model_class() in (User, Member)
+            and row["object_id"]
+            in (
+                str(who["user_id"]),
+                str(who["member_id"]),
+            )
+        ):
+            found.append("admin log entry about the author")
+    if model is Session:
+        data = SessionStore().decode(row["session_data"])
+        if str(data.get("_auth_user_id")) == str(who["user_id"]):
+            found.append("the author's session was written to")
+    return found
+
+
+def _code_from(response) -> str:
+    match = re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", response.content.decode())
+    assert match, "the follow-up code is shown once, right after sending"
+    return match.group(0)
+
+
+def test_an_anonymous_item_leaves_no_trace_of_its_author_in_any_table(
+    worker, other_worker, officer, client_for, django_capture_on_commit_callbacks, mailoutbox
+):
+    author = client_for(worker.user)
+    supporter = client_for(other_worker.user)
+    office = client_for(officer, staff=True)
+    who = _identity(worker)
+    before = _snapshot()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = author.get("/feedback/new/")
+        nonce = page.context["form"].initial["nonce"]
+        response = author.post(
+            "/feedback/new/",
+            {
+                "category": "safety",
+                "title": "夜班照明不足",
+                "body": "三号仓库夜里只有一盏灯，搬货时看不清台阶。",
+                "anonymous": "on",
+                "nonce": nonce,
+            },
+        )
+        assert response.status_code == 200
+        code = _code_from(response)
+        item = Feedback.objects.get()
+
+        # The officer answers privately, publishes, and decides, all through the back office.
+        assert (
+            office.post(f"/admin/feedback/feedback/{item.pk}/answer/", {"how": "private", "text": "已安排电工检查。"})
+        ).status_code == 302
+        # The author, still logged in, reads and replies with the code.
+        reply = author.post("/feedback/follow-up/", {"code": code, "text": "谢谢，台阶那里最暗。"})
+        assert "谢谢，台阶那里最暗。" in reply.content.decode()
+        office.post(
+            f"/admin/feedback/feedback/{item.pk}/answer/", {"how": "publish", "text": "已在三号仓库加装四盏灯。"}
+        )
+        supporter.post(f"/feedback/{item.pk}/support/")
+        office.post(
+            "/admin/feedback/feedback/",
+            {"action": "change_state", "_selected_action": [item.pk], "to": "adopted", "note": ""},
+        )
+
+    item.refresh_from_db()
+    assert (item.state, item.published, item.supports.count(), item.messages.count()) == ("adopted", True, 1, 2)
+    after = _snapshot()
+
+    # 1. Everything feedback-related, the outbox and the admin log: every row, every column.
+    related = {"feedback", "notifications", "admin"}
+    leaks = {
+        key: links
+        for key, row in after.items()
+        if apps.get_model(key[0])._meta.app_label in related and (links := _links(key[0], row, who))
+    }
+    assert leaks == {}
+
+    # 2. Every other table: nothing written during the item's life points at the author.
+    changed = {key: row for key, row in after.items() if before.get(key) != row}
+    leaks = {key: links for key, row in changed.items() if (links := _links(key[0], row, who))}
+    assert leaks == {}
+    assert any(label == "feedback.Feedback" for label, _ in changed)  # the scan saw the item
+
+    # 3. Nobody was e-mailed and no history was kept for the item.
+    assert mailoutbox == []
+    assert not Notification.objects.exists()
+    assert not Feedback.history.filter(id=item.pk).exists()
+
+
+def test_an_anonymous_row_holds_the_unit_and_nothing_of_the_person(anonymous_item, worker):
+    item, code = anonymous_item
+    row = Feedback.objects.filter(pk=item.pk).values().get()
+    assert row["author_id"] is None
+    assert row["unit_id"] == worker.unit_id
+    assert row["anonymous"] is True
+    assert code.replace("-", "") not in str(row)  # only the HMAC is kept
+    assert len(row["followup_digest"]) == 64
+
+
+def test_the_database_refuses_an_anonymous_item_with_an_author(worker, tree):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Feedback.objects.create(
+            unit=tree["branch_a"],
+            category="safety",
+            title="t",
+            body="b",
+            anonymous=True,
+            author=worker,
+            followup_digest="x",
+        )
+
+
+def test_the_authors_side_carries_days_not_moments(anonymous_item):
+    """Officers see when an anonymous item came in to the day, never the minute;
+    its ids are random, so their order says nothing either."""
+    item, _ = anonymous_item
+    datetimes = {f.name for f in Feedback._meta.concrete_fields if isinstance(f, models.DateTimeField)}
+    assert datetimes == {"published_at"}  # an officer's act, not the author's
+    assert not [f for f in FeedbackMessage._meta.concrete_fields if isinstance(f, models.DateTimeField)]
+    assert type(item.submitted_on) is datetime.date
+    assert isinstance(item.pk, uuid.UUID)
+    assert isinstance(FeedbackMessage._meta.pk, models.UUIDField)
+
+
+def test_a_reply_by_a_logged_in_author_writes_no_history_even_with_the_history_middleware(
+    anonymous_item, worker, client_for
+):
+    item, code = anonymous_item
+    client_for(worker.user).post("/feedback/follow-up/", {"code": code, "text": "补充：螺丝是M8的。"})
+    assert item.messages.get().officer_id is None
+    assert not Feedback.history.filter(id=item.pk).exists()
+
+
+def test_named_items_keep_their_history(named_item, officer):
+    from feedback import services
+
+    services.feedback_transition(feedback=named_item, to="considering", by=officer)
+    assert list(Feedback.history.filter(id=named_item.pk).values_list("state", flat=True).order_by("history_date")) == [
+        "received",
+        "considering",
+    ]
+
+
+def test_officers_changes_to_an_anonymous_item_are_recorded_with_the_officer_only(anonymous_item, officer):
+    from feedback import services
+
+    item, _ = anonymous_item
+    services.feedback_transition(feedback=item, to="considering", by=officer, note="转安全科")
+    assert list(item.events.values_list("by", "from_state", "to_state", "note")) == [
+        (officer.pk, "received", "considering", "转安全科")
+    ]

@@ -1,0 +1,100 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from feedback import services
+from tests.factories import ActiveMemberFactory, add_unit
+
+from .factories import PublishedFeedbackFactory, SupportFactory
+
+
+def _board_queries(client, url="/feedback/"):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def _publish_items(n, *, unit, supporters):
+    for i in range(n):
+        item = PublishedFeedbackFactory(author__unit=unit)
+        for member in supporters[: i % 4]:
+            SupportFactory(feedback=item, member=member)
+
+
+def test_the_board_runs_the_same_number_of_queries_with_twice_the_items(worker, tree, client):
+    supporters = [ActiveMemberFactory(unit=tree["branch_a"]) for _ in range(3)]
+    SupportFactory(feedback=PublishedFeedbackFactory(author__unit=tree["branch_a"]), member=worker)
+    _publish_items(9, unit=tree["branch_a"], supporters=supporters)
+    client.force_login(worker.user)
+    few, response = _board_queries(client)
+    assert len(response.context["page"].object_list) == 10
+    _publish_items(10, unit=tree["branch_a"], supporters=supporters)
+    many, response = _board_queries(client)
+    assert len(response.context["page"].object_list) == 20
+    assert few == many, f"{few} queries with 10 items, {many} with 20"
+    many_new, _ = _board_queries(client, "/feedback/?sort=new")
+    assert many_new == many
+
+
+def test_the_board_sorts_by_support_and_by_date(worker, other_worker, tree, client, time_machine):
+    time_machine.move_to("2026-05-01 09:00 +08:00")
+    old_popular = PublishedFeedbackFactory(author__unit=tree["branch_a"], title="老但受欢迎")
+    time_machine.move_to("2026-05-03 09:00 +08:00")
+    new_quiet = PublishedFeedbackFactory(author__unit=tree["branch_a"], title="新但没人支持")
+    SupportFactory(feedback=old_popular, member=other_worker)
+    client.force_login(worker.user)
+    by_support = list(client.get("/feedback/").context["page"].object_list)
+    by_date = list(client.get("/feedback/?sort=new").context["page"].object_list)
+    assert by_support == [old_popular, new_quiet]
+    assert by_date == [new_quiet, old_popular]
+    assert [i.support_count for i in by_support] == [1, 0]
+
+
+def test_the_board_shows_state_and_support_but_never_the_author(named_item, officer, other_worker, client):
+    services.feedback_publish(feedback=named_item, by=officer, official_answer="下月起执行。")
+    services.feedback_transition(feedback=named_item, to="adopted", by=officer)
+    services.feedback_support(feedback=named_item, member=other_worker)
+    client.force_login(other_worker.user)
+    page = client.get("/feedback/").content.decode()
+    assert named_item.title in page
+    assert "state-adopted" in page
+    assert named_item.author.name not in page
+
+
+def test_the_board_shows_a_member_their_union_and_the_levels_above_it(worker, tree, client):
+    """Branch A's worker sees the whole of union A (own branch, a sibling
+    branch, the union itself) and the federation, but nothing of union B."""
+    sibling_branch = add_unit(tree["union_a"], "甲厂二车间", "branch")
+    shown = {
+        PublishedFeedbackFactory(author__unit=tree["branch_a"]).pk,
+        PublishedFeedbackFactory(author__unit=sibling_branch).pk,
+        PublishedFeedbackFactory(author__unit=tree["union_a"]).pk,
+        PublishedFeedbackFactory(author__unit=tree["root"]).pk,
+    }
+    PublishedFeedbackFactory(author__unit=tree["union_b"])
+    PublishedFeedbackFactory(author__unit=tree["branch_b"])
+    client.force_login(worker.user)
+    seen = {item.pk for item in client.get("/feedback/").context["page"].object_list}
+    assert seen == shown
+
+
+def test_unpublished_items_are_not_on_the_board(named_item, worker, client):
+    client.force_login(worker.user)
+    assert list(client.get("/feedback/").context["page"].object_list) == []
+
+
+def test_the_board_filters_by_category_and_ignores_nonsense(worker, tree, client):
+    canteen = PublishedFeedbackFactory(author__unit=tree["branch_a"], category="canteen")
+    PublishedFeedbackFactory(author__unit=tree["branch_a"], category="safety")
+    client.force_login(worker.user)
+    assert list(client.get("/feedback/?category=canteen").context["page"].object_list) == [canteen]
+    response = client.get("/feedback/?category=<script>&sort=x&page=zz")
+    assert response.status_code == 200
+
+
+def test_an_officer_without_a_profile_sees_the_board_of_their_unit(officer, sibling_officer, tree, client):
+    item = PublishedFeedbackFactory(author__unit=tree["branch_a"])
+    client.force_login(officer)
+    assert list(client.get("/feedback/").context["page"].object_list) == [item]
+    client.force_login(sibling_officer)
+    assert list(client.get("/feedback/").context["page"].object_list) == []
