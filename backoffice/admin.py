@@ -4,12 +4,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from members.scoping import UnitScopedAdminMixin
 
 from . import services
 from .forms import ImportConfirmForm, ImportUploadForm
-from .history import ScopedHistoryAdmin
 from .models import Budget, ImportJob
 from .resources import RESOURCES
 
@@ -19,7 +19,7 @@ def _error_text(exc: Exception) -> str:
 
 
 @admin.register(Budget)
-class BudgetAdmin(UnitScopedAdminMixin, ScopedHistoryAdmin):
+class BudgetAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["unit", "year", "amount", "note"]
     list_filter = ["year"]
     list_select_related = ["unit"]

@@ -6,13 +6,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from backoffice.forms import ScopedExportForm
-from backoffice.history import ScopedHistoryAdmin
+from backoffice.exports import ScopedExportMixin
 from backoffice.resources import DuesResource, MemberResource
 
 from . import services
@@ -83,22 +81,8 @@ class MembershipEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
-class ScopedExportMixin(ExportMixin):
-    """Export the officer's filtered changelist (CSV or Excel), never beyond their scope."""
-
-    export_formats = [CSV, XLSX]
-    export_form_class = ScopedExportForm
-    export_permission = ""
-
-    def has_export_permission(self, request):
-        return request.user.has_perm(self.export_permission)
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-
 @admin.register(Member)
-class MemberAdmin(UnitScopedAdminMixin, ScopedExportMixin, ScopedHistoryAdmin):
+class MemberAdmin(UnitScopedAdminMixin, ScopedExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]

@@ -39,6 +39,8 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "members.Member": same("vacx", ["approve_selected", "reject_selected"]),
     "members.DuesRecord": same("vacx"),
     "members.DeletionRequest": same("vc", ["carry_out"]),
+    # Feedback: every officer answers, publishes and decides; nobody adds (workers do, on the portal).
+    "feedback.Feedback": same("vc", ["change_state"]),
     # Back office: imports for every officer; the chair sets the budgets.
     "backoffice.ImportJob": same("va"),
     "backoffice.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
