@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from members.models import DuesRecord, Member, MembershipEvent, OrgUnit
-from members.scoping import scope_queryset
+from members.scoping import scope_queryset, user_may_see_unit
 from members.services import membership_number_for
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,6 +41,13 @@ class ScopedResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.seen_keys: set = set()
+        # While checking a file, rows are validated but never saved (not even in a
+        # transaction rolled back afterwards: that would cost a few queries a row).
+        self.checking = False
+
+    def do_instance_save(self, instance, is_create):
+        if not self.checking:
+            super().do_instance_save(instance, is_create)
 
     # --- headers ---------------------------------------------------------
     @classmethod
@@ -281,6 +288,10 @@ class MemberResource(ScopedResource):
         super().__init__(user=user, **kwargs)
         self.fields["unit"] = fields.Field(attribute="unit", column_name="unit", widget=UnitWidget(self))
         self._unions: dict[int, OrgUnit] = {}
+        self._by_number: dict[str, Member] = {}
+        self._by_employee: dict[str, list[Member]] = {}
+        self._events: list[MembershipEvent] = []
+        self._to_number: list[Member] = []
 
     def get_queryset(self):
         return scope_queryset(Member.objects.select_related("unit"), self.user)
@@ -288,18 +299,33 @@ class MemberResource(ScopedResource):
     def filter_export(self, queryset, **kwargs):
         return scope_queryset(queryset, self.user)
 
+    def before_import(self, dataset, **kwargs):
+        """Read every member the chunk's rows name in two queries, not a few per row."""
+        super().before_import(dataset, **kwargs)
+        numbers = _column_values(dataset, "membership_number")
+        employees = _column_values(dataset, "employee_number")
+        self._by_number = {
+            m.membership_number: m for m in Member.objects.filter(membership_number__in=numbers).select_related("unit")
+        }
+        self._by_employee: dict[str, list[Member]] = {}
+        for m in Member.objects.filter(employee_number__in=employees).select_related("unit"):
+            self._by_employee.setdefault(m.employee_number, []).append(m)
+
+    def _in_scope(self, member: Member) -> bool:
+        return user_may_see_unit(self.user, member.unit)
+
     def get_instance(self, instance_loader, row):
         number = str(row.get("membership_number") or "").strip()
         employee = str(row.get("employee_number") or "").strip()
         if number:
-            found = self.get_queryset().filter(membership_number=number).first()
-            if found is None and Member.objects.filter(membership_number=number).exists():
+            found = self._by_number.get(number)
+            if found is not None and not self._in_scope(found):
                 raise ValidationError(
                     {"membership_number": _("This membership number belongs to a member outside your unit.")}
                 )
             return found
         if employee:
-            found = list(self.get_queryset().filter(employee_number=employee)[:2])
+            found = [m for m in self._by_employee.get(employee, []) if self._in_scope(m)]
             if len(found) > 1:
                 raise ValidationError(
                     {"employee_number": _("Several members have this employee number; add the membership number.")}
@@ -321,26 +347,31 @@ class MemberResource(ScopedResource):
             errors = exc.update_error_dict(errors)
         if instance.unit_id and "unit" not in errors:
             instance.union = self._union_of(instance.unit)
-        for key in self._keys(instance):
-            if self.duplicate_in_file(key):
-                errors.setdefault("__all__", []).append(_("This member appears twice in the file."))
-                break
         instance._imported_new = instance.pk is None
         if instance.pk is None:
             instance.status = Member.Status.ACTIVE
             instance.joined_on = instance.joined_on or timezone.localdate()
             if instance.membership_number == "":
                 instance.membership_number = None
+        for field, message in self._conflicts(instance):
+            errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
 
-    def _keys(self, instance) -> list:
-        keys = []
+    def _conflicts(self, instance):
+        """Numbers taken by another member, in the database or earlier in the file."""
         if instance.membership_number:
-            keys.append(("number", instance.membership_number))
-        if instance.employee_number and instance.unit_id:
-            keys.append(("employee", self._union_of(instance.unit).pk, instance.employee_number))
-        return keys
+            other = self._by_number.get(instance.membership_number)
+            if other is not None and other.pk != instance.pk:
+                yield "membership_number", _("This membership number is used by another member.")
+            elif self.duplicate_in_file(("number", instance.membership_number)):
+                yield "__all__", _("This member appears twice in the file.")
+        if instance.employee_number and instance.union_id:
+            others = self._by_employee.get(instance.employee_number, [])
+            if any(m.union_id == instance.union_id and m.pk != instance.pk for m in others):
+                yield "employee_number", _("Another member of this union has this employee number.")
+            elif self.duplicate_in_file(("employee", instance.union_id, instance.employee_number)):
+                yield "__all__", _("This member appears twice in the file.")
 
     def _union_of(self, unit: OrgUnit) -> OrgUnit:
         if unit.pk not in self._unions:
@@ -348,10 +379,17 @@ class MemberResource(ScopedResource):
         return self._unions[unit.pk]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # ``card_token`` is made by the model; ``union`` follows the unit.
+        # Unique numbers were checked above against the members read for the chunk; the
+        # database constraints still stand guard when the rows are saved.
         errors = dict(import_validation_errors or {})
         try:
-            instance.full_clean(exclude=[*errors.keys(), "card_token"], validate_unique=validate_unique)
+            # The unit came from the officer's own units and the union follows it: no need
+            # to look either up again.
+            instance.full_clean(
+                exclude=[*errors.keys(), "card_token", "unit", "union"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:
@@ -362,18 +400,37 @@ class MemberResource(ScopedResource):
         instance._change_reason = self.note
 
     def after_save_instance(self, instance, row, **kwargs):
-        if not getattr(instance, "_imported_new", False):
+        if self.checking or not getattr(instance, "_imported_new", False):
             return
         if instance.membership_number is None:
-            instance.membership_number = membership_number_for(instance)
-            instance.save(update_fields=["membership_number"])
-        MembershipEvent.objects.create(
-            member=instance,
-            from_status=Member.Status.REGISTERED,
-            to_status=Member.Status.ACTIVE,
-            by=self.user,
-            note=self.note,
+            self._to_number.append(instance)
+        self._events.append(
+            MembershipEvent(
+                member=instance,
+                from_status=Member.Status.REGISTERED,
+                to_status=Member.Status.ACTIVE,
+                by=self.user,
+                note=self.note,
+            )
         )
+
+    def after_import(self, dataset, result, **kwargs):
+        # A few queries per chunk, not per row: the new members' "joined" records,
+        # and numbers for those the file gave none (made from the new row's id).
+        if self._events:
+            MembershipEvent.objects.bulk_create(self._events)
+            self._events = []
+        if self._to_number:
+            numbers = {m.pk: membership_number_for(m) for m in self._to_number}
+            for member in self._to_number:
+                member.membership_number = numbers[member.pk]
+            Member.objects.bulk_update(self._to_number, ["membership_number"])
+            history = Member.history.model
+            records = list(history.objects.filter(id__in=numbers, history_type="+"))
+            for record in records:
+                record.membership_number = numbers[record.id]
+            history.objects.bulk_update(records, ["membership_number"])
+            self._to_number = []
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None:
@@ -425,6 +482,28 @@ class DuesResource(ScopedResource):
         super().before_import(dataset, **kwargs)
         if "membership_number" not in dataset.headers and "employee_number" not in dataset.headers:
             raise ValidationError(_("The file needs a column with the membership number or the employee number."))
+        # The chunk's members and their records of its months, in three queries.
+        members = scope_queryset(Member.objects.all(), self.user)
+        self._by_number = {
+            m.membership_number: m
+            for m in members.filter(membership_number__in=_column_values(dataset, "membership_number"))
+        }
+        self._by_employee: dict[str, list[Member]] = {}
+        for m in members.filter(employee_number__in=_column_values(dataset, "employee_number")):
+            self._by_employee.setdefault(m.employee_number, []).append(m)
+        periods = set()
+        for value in dataset["period"]:
+            try:
+                periods.add(MonthWidget().clean(value))
+            except ValueError:
+                continue
+        member_ids = {m.pk for m in self._by_number.values()} | {
+            m.pk for found in self._by_employee.values() for m in found
+        }
+        self._records = {
+            (r.member_id, r.period): r
+            for r in DuesRecord.objects.filter(member_id__in=member_ids, period__in=periods - {None})
+        }
 
     def get_queryset(self):
         return scope_queryset(DuesRecord.objects.select_related("member"), self.user, "member__unit")
@@ -433,13 +512,12 @@ class DuesResource(ScopedResource):
         return scope_queryset(queryset, self.user, "member__unit")
 
     def _member(self, row) -> Member:
-        members = scope_queryset(Member.objects.all(), self.user)
         number = str(row.get("membership_number") or "").strip()
         employee = str(row.get("employee_number") or "").strip()
         if number:
-            found = members.filter(membership_number=number).first()
+            found = self._by_number.get(number)
         elif employee:
-            matches = list(members.filter(employee_number=employee)[:2])
+            matches = self._by_employee.get(employee, [])
             if len(matches) > 1:
                 raise ValidationError(_("Several members have this employee number; add the membership number."))
             found = matches[0] if matches else None
@@ -456,9 +534,7 @@ class DuesResource(ScopedResource):
         except ValueError:
             period = None
         self._row_member = member
-        if period is None:
-            return None
-        return self.get_queryset().filter(member=member, period=period).first()
+        return self._records.get((member.pk, period)) if period else None
 
     def init_instance(self, row=None):
         return DuesRecord(member=self._row_member)
@@ -473,6 +549,22 @@ class DuesResource(ScopedResource):
             errors.setdefault("__all__", []).append(_("This member and month appear twice in the file."))
         if errors:
             raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # One record per member and month was checked above (records read for the chunk).
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors.keys(), "member"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _column_values(dataset, name: str) -> set[str]:
+    if name not in dataset.headers:
+        return set()
+    return {str(v).strip() for v in dataset[name] if v not in (None, "")}
 
 
 RESOURCES = {"members": MemberResource, "dues": DuesResource}

@@ -162,8 +162,8 @@ def _fail(job_id: int, reason: str) -> None:
 def import_job_check(*, job_id: int) -> ImportJob:
     """Try every row without saving anything; record counts, preview and row errors.
 
-    Each chunk is tried in its own transaction, rolled back at its end, so the
-    progress saved between chunks can be seen by the officer's page.
+    The rows are checked, not saved (numbers already taken are looked up for
+    each chunk), and the progress is saved between chunks for the officer's page.
     """
     try:
         return _check(job_id)
@@ -184,6 +184,7 @@ def _check(job_id: int) -> ImportJob:
         _fail(job.pk, " ".join(exc.messages))
         return ImportJob.objects.get(pk=job.pk)
     resource = RESOURCES[job.kind](user=job.created_by)
+    resource.checking = True
     resource.normalise_headers(dataset)
     total = len(dataset)
     ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=0)
@@ -193,7 +194,8 @@ def _check(job_id: int) -> ImportJob:
     preview_types: dict[int, str] = {}
     size = chunk_size()
     for start in range(0, total, size):
-        result = resource.import_data(_slice(dataset, start, size), dry_run=True, use_transactions=True)
+        # ``checking``: rows are checked, never saved, so no transaction is needed.
+        result = resource.import_data(_slice(dataset, start, size), dry_run=False, use_transactions=False)
         if result.base_errors:
             _fail(job.pk, " ".join(_error_text(e.error) for e in result.base_errors))
             return ImportJob.objects.get(pk=job.pk)
@@ -314,8 +316,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
             size = chunk_size()
             for start in range(0, len(dataset), size):
                 try:
+                    # No savepoint per row: the first error ends (and undoes) the whole import.
                     result = resource.import_data(
-                        _slice(dataset, start, size), dry_run=False, use_transactions=True, raise_errors=True
+                        _slice(dataset, start, size), dry_run=False, use_transactions=False, raise_errors=True
                     )
                 except RowImportError as exc:
                     line = lines[start + exc.number - 1] + FIRST_LINE

@@ -57,6 +57,7 @@ def test_a_good_roster_is_checked_and_saved_only_when_the_officer_confirms(uploa
     assert zhang.union == tree["union_a"]
     assert MembershipEvent.objects.get(member=zhang).by == officer
     assert zhang.history.first().history_user == officer
+    assert zhang.history.earliest().membership_number == zhang.membership_number
     assert not job.file.storage.exists(job.file.name)  # the personal data in the file is not kept
 
 
