@@ -1,0 +1,25 @@
+"""What each role may do with welfare requests (granted after every migrate).
+
+Who sees which request is decided by ``welfare.selectors.requests_visible_to``;
+these permissions are the switches it reads.
+"""
+
+ROLE_PERMISSIONS = {
+    "Officer": [
+        "welfare.view_welfarerequest",
+        "welfare.add_welfarerequest",  # file a request for a worker who is not online
+        "welfare.change_welfarerequest",  # triage, assign, move through the states
+        "welfare.add_requestmessage",  # write to the worker, and internal notes
+        "welfare.view_requesttype",
+        "welfare.change_requesttype",  # service levels and guidance
+        "welfare.view_benefitscheme",
+        "welfare.add_benefitscheme",
+        "welfare.change_benefitscheme",
+    ],
+    "Welfare officer": [
+        "welfare.view_confidential_request",
+    ],
+    "Chair": [
+        "welfare.approve_over_threshold",
+    ],
+}

@@ -1,0 +1,225 @@
+"""Reads of the welfare area, starting with THE rule of who may see a request.
+
+``requests_visible_to`` is the one place that rule lives. Worker pages,
+attachment downloads, the admin (changelist, change page, history, search,
+export, counts, actions) and the services' permission checks all go through it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from itertools import chain
+from typing import Literal
+
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone, translation
+
+from members.models import OrgUnit, User
+from members.scoping import unit_scope_q
+
+from .models import (
+    VIEW_CONFIDENTIAL,
+    Attachment,
+    BenefitScheme,
+    RequestMessage,
+    RequestTransition,
+    RequestType,
+    WelfareRequest,
+)
+
+Side = Literal["any", "worker", "officer"]
+
+
+def _officer_q(user) -> Q | None:
+    """Requests a (non-superuser) ``user`` handles as an officer, or ``None`` when they handle none.
+
+    An officer sees the requests of workers in their unit and below (the
+    foundation's scoping), never their own (nobody decides their own case),
+    and confidential ones only when assigned to them or when they may see
+    confidential cases (welfare officers and the chair).
+    """
+    if not user.is_staff or not user.has_perm("welfare.view_welfarerequest"):
+        return None
+    q = unit_scope_q(user, "member__unit") & ~Q(member__user=user)
+    if not user.has_perm(VIEW_CONFIDENTIAL):
+        q &= Q(sensitivity=WelfareRequest.Sensitivity.NORMAL) | Q(assigned_to=user)
+    return q
+
+
+def requests_visible_to(user, queryset: QuerySet | None = None, *, side: Side = "any") -> QuerySet:
+    """The requests ``user`` may see: their own (``side="worker"``), those they handle
+    (``side="officer"``), or either (``"any"``). Everyone else gets an empty queryset, hence 404.
+    """
+    queryset = WelfareRequest.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    as_worker = Q(member__user=user)
+    if user.is_superuser and side != "worker":
+        return queryset.all()
+    as_officer = _officer_q(user)
+    if side == "worker":
+        q = as_worker
+    elif side == "officer":
+        if as_officer is None:
+            return queryset.none()
+        q = as_officer
+    else:
+        q = as_worker if as_officer is None else as_worker | as_officer
+    return queryset.filter(q)
+
+
+def request_handled_by(user, request: WelfareRequest) -> bool:
+    return requests_visible_to(user, side="officer").filter(pk=request.pk).exists()
+
+
+def attachments_visible_to(user) -> QuerySet:
+    """Attachments of requests ``user`` handles, and the worker's own — except files on internal notes."""
+    handled = requests_visible_to(user, side="officer").values("pk")
+    own = requests_visible_to(user, side="worker").values("pk")
+    return Attachment.objects.filter(
+        Q(request__in=handled) | (Q(request__in=own) & (Q(message__isnull=True) | Q(message__internal=False)))
+    )
+
+
+# --- Lists ---------------------------------------------------------------
+
+TYPE_CHOICES_CACHE_KEY = "welfare:request-type-choices"
+
+
+def request_type_choices() -> list[tuple[int, str]]:
+    """(pk, name in the active language) of every type, for filters; cached, cleared when a type changes."""
+    rows = cache.get(TYPE_CHOICES_CACHE_KEY)
+    if rows is None:
+        rows = list(RequestType.objects.order_by("category", "position", "id").values_list("pk", "name", "name_en"))
+        cache.set(TYPE_CHOICES_CACHE_KEY, rows, timeout=300)
+    english = (translation.get_language() or "").startswith("en")
+    return [(pk, name_en if english and name_en else name) for pk, name, name_en in rows]
+
+
+def worker_requests(user) -> QuerySet:
+    """The worker's "my requests" list: one query whatever its length."""
+    return requests_visible_to(user, side="worker").select_related("request_type").order_by("-submitted_at", "-id")
+
+
+def officers_for(request: WelfareRequest) -> QuerySet:
+    """Officers a request may be assigned to: staff acting for the worker's unit or a unit above it."""
+    unit = request.member.unit
+    steplen = OrgUnit.steplen
+    paths = [unit.path[:end] for end in range(steplen, len(unit.path) + 1, steplen)]
+    perm = Q(groups__permissions__codename="view_welfarerequest") | Q(user_permissions__codename="view_welfarerequest")
+    officers = User.objects.filter(is_active=True, is_staff=True).filter(
+        Q(is_superuser=True) | (Q(officer_unit__path__in=paths) & perm)
+    )
+    if request.member.user_id:
+        officers = officers.exclude(pk=request.member.user_id)
+    return User.objects.filter(pk__in=officers.values("pk")).order_by("display_name", "email")
+
+
+# --- The timeline ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: Literal["state", "message"]
+    at: datetime
+    item: RequestTransition | RequestMessage
+
+
+def request_timeline(request: WelfareRequest, *, include_internal: bool) -> list[TimelineEntry]:
+    """State changes and messages in time order (three queries however long the story)."""
+    transitions = request.transitions.select_related("by")
+    messages = request.messages.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "id"))
+    )
+    if not include_internal:
+        messages = messages.filter(internal=False)
+    entries = chain(
+        (TimelineEntry("state", t.at, t) for t in transitions),
+        (TimelineEntry("message", m.created_at, m) for m in messages),
+    )
+    return sorted(entries, key=lambda entry: (entry.at, entry.kind == "message"))
+
+
+def request_files(request: WelfareRequest) -> QuerySet:
+    """Files sent with the request itself (not with a later message)."""
+    return request.attachments.filter(message__isnull=True).order_by("uploaded_at", "id")
+
+
+# --- Money -------------------------------------------------------------------
+
+
+def year_bounds(day=None) -> tuple[datetime, datetime]:
+    """The local calendar year around ``day`` as aware datetimes."""
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(day.replace(month=1, day=1), time.min))
+    end = timezone.make_aware(datetime.combine(day.replace(year=day.year + 1, month=1, day=1), time.min))
+    return start, end
+
+
+def _cents(amount) -> Decimal:
+    # SQLite sums decimals without their places; show and compare money in cents everywhere.
+    return Decimal(amount or 0).quantize(Decimal("0.01"))
+
+
+def granted_this_year(*, member_id: int, request_type_id: int, exclude_pk: int | None = None) -> Decimal:
+    start, end = year_bounds()
+    granted = WelfareRequest.objects.filter(
+        member_id=member_id,
+        request_type_id=request_type_id,
+        state__in=WelfareRequest.GRANTED_STATES,
+        decided_at__gte=start,
+        decided_at__lt=end,
+    )
+    if exclude_pk:
+        granted = granted.exclude(pk=exclude_pk)
+    return _cents(granted.aggregate(total=Sum("granted_amount"))["total"])
+
+
+def pending_with_chair(*, member_id: int, request_type_id: int, exclude_pk: int | None = None) -> Decimal:
+    pending = WelfareRequest.objects.filter(
+        member_id=member_id, request_type_id=request_type_id, state=WelfareRequest.State.AWAITING_CHAIR
+    )
+    if exclude_pk:
+        pending = pending.exclude(pk=exclude_pk)
+    return _cents(pending.aggregate(total=Sum("granted_amount"))["total"])
+
+
+def scheme_for(request_type_id: int) -> BenefitScheme | None:
+    return BenefitScheme.objects.filter(request_type_id=request_type_id).first()
+
+
+@dataclass(frozen=True)
+class GrantSummary:
+    """What the officer sees next to the decision form."""
+
+    scheme: BenefitScheme | None
+    granted_this_year: Decimal
+    pending_with_chair: Decimal
+
+    @property
+    def standard_amount(self) -> Decimal | None:
+        return self.scheme.standard_amount if self.scheme else None
+
+    @property
+    def yearly_cap(self) -> Decimal | None:
+        return self.scheme.yearly_cap if self.scheme else None
+
+    @property
+    def chair_threshold(self) -> Decimal | None:
+        return self.scheme.chair_threshold if self.scheme else None
+
+    @property
+    def remaining(self) -> Decimal | None:
+        if self.yearly_cap is None:
+            return None
+        return max(self.yearly_cap - self.granted_this_year, Decimal("0"))
+
+
+def grant_summary(request: WelfareRequest) -> GrantSummary:
+    ids = {"member_id": request.member_id, "request_type_id": request.request_type_id, "exclude_pk": request.pk}
+    return GrantSummary(
+        scheme=scheme_for(request.request_type_id),
+        granted_this_year=granted_this_year(**ids),
+        pending_with_chair=pending_with_chair(**ids),
+    )

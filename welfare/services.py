@@ -1,0 +1,591 @@
+"""Welfare rules: submitting, the state machine, the conversation, assignment and grants.
+
+Every state change goes through ``request_transition``: worker pages, admin
+pages, admin actions and the shell alike. It locks the request row, checks the
+move against ``TRANSITIONS`` and who is making it, records a
+``RequestTransition`` and queues the worker's e-mail in the same transaction.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from members.models import Member, User
+from members.scoping import user_may_see_unit
+from notifications.services import notification_enqueue
+
+from . import selectors
+from .models import (
+    APPROVE_OVER_THRESHOLD,
+    VIEW_CONFIDENTIAL,
+    Attachment,
+    BenefitScheme,
+    RequestMessage,
+    RequestTransition,
+    RequestType,
+    WelfareRequest,
+)
+from .uploads import CheckedUpload, check_uploads
+
+S = WelfareRequest.State
+
+# Which state may follow which; anything else is refused from every door.
+TRANSITIONS: dict[str, set[str]] = {
+    S.SUBMITTED: {S.IN_REVIEW, S.REJECTED, S.WITHDRAWN},
+    S.IN_REVIEW: {S.NEEDS_INFO, S.AWAITING_CHAIR, S.APPROVED, S.REJECTED, S.WITHDRAWN},
+    S.NEEDS_INFO: {S.IN_REVIEW, S.REJECTED, S.WITHDRAWN},
+    S.AWAITING_CHAIR: {S.APPROVED, S.REJECTED, S.IN_REVIEW, S.WITHDRAWN},
+    S.APPROVED: {S.PAID, S.CLOSED},
+    S.PAID: {S.CLOSED},
+    S.CLOSED: set(),
+    S.REJECTED: set(),
+    S.WITHDRAWN: set(),
+}
+# Moves the worker makes on their own request (replying to "needs information" is one).
+WORKER_MOVES = {(state, S.WITHDRAWN) for state in WelfareRequest.OPEN_STATES} | {(S.NEEDS_INFO, S.IN_REVIEW)}
+# Moves only the chair makes: deciding a grant above the threshold.
+CHAIR_MOVES = {(S.AWAITING_CHAIR, S.APPROVED), (S.AWAITING_CHAIR, S.REJECTED), (S.AWAITING_CHAIR, S.IN_REVIEW)}
+# The order of the officer's buttons.
+MOVE_ORDER = [S.IN_REVIEW, S.NEEDS_INFO, S.APPROVED, S.AWAITING_CHAIR, S.PAID, S.CLOSED, S.REJECTED, S.WITHDRAWN]
+
+CENT = Decimal("0.01")
+
+
+def _error_text(exc: Exception) -> str:
+    return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+def _lock(request: WelfareRequest) -> WelfareRequest:
+    # Only the request row is locked: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    return (
+        WelfareRequest.objects.select_for_update(of=("self",))
+        .select_related("member__user", "member__unit", "request_type", "assigned_to")
+        .get(pk=request.pk)
+    )
+
+
+def _check_handler(*, by: User, request: WelfareRequest, perm: str = "welfare.change_welfarerequest") -> None:
+    """``by`` must be an officer who handles this request (the visibility rule) and holds ``perm``."""
+    if not (
+        by is not None
+        and by.is_authenticated
+        and by.is_active
+        and by.has_perm(perm)
+        and selectors.request_handled_by(by, request)
+    ):
+        raise PermissionDenied(_("You may not handle this request."))
+
+
+def _is_worker(by: User, request: WelfareRequest) -> bool:
+    return by is not None and request.member.user_id is not None and request.member.user_id == by.pk
+
+
+# --- Submission ----------------------------------------------------------------
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    member: Member,
+    request_type: RequestType,
+    description: str,
+    by: User,
+    amount_requested: Decimal | None = None,
+    sensitivity: str = WelfareRequest.Sensitivity.NORMAL,
+    priority: int | None = None,
+    consent_note: str = "",
+    files=(),
+) -> WelfareRequest:
+    """A worker asks for help, or an officer files the request for a worker who is not online.
+
+    An officer filing on a worker's behalf must record how the worker agreed,
+    and becomes the assigned officer. Files are checked before anything is saved.
+    """
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError(_("Tell the union what happened and what help you need."), code="no_description")
+    if not request_type.active:
+        raise ValidationError(_("This kind of request is no longer offered."), code="type_closed")
+    if amount_requested is not None:
+        if not request_type.asks_amount:
+            raise ValidationError(_("Only aid requests ask for an amount."), code="no_amount_asked")
+        if amount_requested < 0:
+            raise ValidationError(_("The amount cannot be negative."), code="negative_amount")
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("You may not file a request for this worker."))
+    on_behalf = not (member.user_id is not None and member.user_id == by.pk)
+    consent_note = (consent_note or "").strip()
+    if on_behalf:
+        if not (
+            by.is_active
+            and by.is_staff
+            and by.has_perm("welfare.add_welfarerequest")
+            and user_may_see_unit(by, member.unit)
+        ):
+            raise PermissionDenied(_("You may not file a request for this worker."))
+        if not consent_note:
+            raise ValidationError(
+                _("Record how the worker agreed that the union files this request for them."), code="no_consent"
+            )
+    else:
+        priority = None  # the office sets priorities
+    if request_type.category == RequestType.Category.AID and not member.is_active_member:
+        raise ValidationError(
+            _("Aid is for union members. Apply for membership first; help with your rights is open to everyone."),
+            code="members_only",
+        )
+    checked = check_uploads(files)
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    request = WelfareRequest(
+        member=member,
+        request_type=request_type,
+        description=description,
+        amount_requested=amount_requested,
+        sensitivity=sensitivity,
+        priority=priority or WelfareRequest.Priority.NORMAL,
+        submitted_at=now,
+        first_response_due=today + timedelta(days=request_type.days_to_first_response),
+        decision_due=today + timedelta(days=request_type.days_to_decision),
+        filed_by=by,
+        on_behalf=on_behalf,
+        consent_note=consent_note if on_behalf else "",
+        # The officer who took the worker's call has answered them already, and keeps the case.
+        assigned_to=by if on_behalf else None,
+        first_response_at=now if on_behalf else None,
+    )
+    request.clean_fields(exclude=["reference", "member", "request_type", "assigned_to", "filed_by", "decided_by"])
+    request._history_user = by
+    request.save()
+    # Derived from the primary key, so two submissions at once never collide.
+    request.reference = f"WF-{timezone.localtime(now):%Y}-{request.pk:06d}"
+    request.save(update_fields=["reference"])
+    _record(request=request, from_state="", by=by, note="")
+    _attach(request=request, message=None, checked=checked, by=by)
+    return request
+
+
+def _attach(*, request: WelfareRequest, message: RequestMessage | None, checked: list[CheckedUpload], by: User) -> None:
+    """Write the checked files last in the transaction; undo the writes if saving fails."""
+    written = []
+    try:
+        for upload in checked:
+            attachment = Attachment(
+                request=request,
+                message=message,
+                original_name=upload.name,
+                content_type=upload.content_type,
+                size=upload.size,
+                uploaded_by=by,
+            )
+            attachment.file.save(upload.name, upload.upload, save=False)
+            written.append(attachment.file.name)
+            attachment.save()
+    except Exception:
+        storage = Attachment._meta.get_field("file").storage
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+# --- The state machine -----------------------------------------------------------
+
+
+def _acting_as(*, by: User, request: WelfareRequest, move: tuple[str, str]) -> str:
+    if by is None or not by.is_authenticated or not by.is_active:
+        raise PermissionDenied(_("You may not handle this request."))
+    if move in WORKER_MOVES and _is_worker(by, request):
+        return "worker"
+    _check_handler(by=by, request=request)
+    if move in CHAIR_MOVES and not by.has_perm(APPROVE_OVER_THRESHOLD):
+        raise PermissionDenied(_("Only the chair decides on a grant that waits for the chair's approval."))
+    return "officer"
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    request: WelfareRequest,
+    to: str,
+    by: User,
+    note: str = "",
+    granted_amount: Decimal | None = None,
+) -> WelfareRequest:
+    """Move a request to another state, if the move is legal and ``by`` may make it; record it and e-mail the worker.
+
+    Approving checks the member's yearly cap. A grant above the chair's
+    threshold, approved by someone who is not the chair, goes to "waiting for
+    the chair's approval" instead. Returns the request as saved (re-read
+    under a row lock, so two officers acting at once cannot both move it).
+    """
+    request = _lock(request)
+    from_state = request.state
+    if to not in S.values or to not in TRANSITIONS[from_state]:
+        raise ValidationError(
+            _("A request cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(from_state).label, "to": S(to).label if to in S.values else to},
+            code="illegal_transition",
+        )
+    acting_as = _acting_as(by=by, request=request, move=(from_state, to))
+    note = (note or "").strip()
+    if to == S.NEEDS_INFO and not note:
+        raise ValidationError(_("Tell the worker which information or documents you need."), code="note_required")
+    if to == S.REJECTED and not note:
+        raise ValidationError(_("Give the worker the reason for the decision."), code="note_required")
+    if to == S.WITHDRAWN and acting_as == "officer" and not note:
+        raise ValidationError(_("Note how and when the worker withdrew the request."), code="note_required")
+    if granted_amount is not None and to not in (S.APPROVED, S.AWAITING_CHAIR):
+        raise ValidationError(_("An amount is only granted when approving."), code="amount_not_expected")
+
+    now = timezone.now()
+    if to in (S.APPROVED, S.AWAITING_CHAIR):
+        to = _decide_grant(request=request, to=to, by=by, granted_amount=granted_amount, reason=note, now=now)
+    elif to == S.REJECTED:
+        request.granted_amount = None
+        request.decision_reason = note
+        request.decided_by, request.decided_at = by, now
+    elif to == S.IN_REVIEW and from_state == S.AWAITING_CHAIR:
+        request.granted_amount = None  # the chair sent the proposal back
+    elif to == S.PAID and not request.granted_amount:
+        raise ValidationError(
+            _("No money was granted, so nothing can be paid. Close the request instead."), code="nothing_to_pay"
+        )
+    elif to == S.CLOSED and from_state == S.APPROVED and request.granted_amount:
+        raise ValidationError(_("Record the payment of the grant before closing the request."), code="pay_first")
+    if acting_as == "officer" and request.first_response_at is None:
+        request.first_response_at = now
+
+    request.state = to
+    request._state_change_allowed = True
+    request._history_user = by
+    request.save()
+    _record(request=request, from_state=from_state, by=by, note=note, at=now)
+    return request
+
+
+def _decide_grant(
+    *, request: WelfareRequest, to: str, by: User, granted_amount: Decimal | None, reason: str, now
+) -> str:
+    """Set the decision fields of an approval; returns the state it really goes to."""
+    from_chair = request.state == S.AWAITING_CHAIR
+    amount = granted_amount if granted_amount is not None else (request.granted_amount if from_chair else None)
+    if amount is not None:
+        if amount < 0:
+            raise ValidationError(_("The amount cannot be negative."), code="negative_amount")
+        amount = amount.quantize(CENT)
+    scheme = selectors.scheme_for(request.request_type_id)
+    if amount:
+        _check_cap(request=request, amount=amount, scheme=scheme)
+    needs_chair = bool(amount) and (scheme is None or amount > scheme.chair_threshold)
+    if to == S.AWAITING_CHAIR and not amount:
+        raise ValidationError(_("Give the amount you propose for the chair's approval."), code="amount_required")
+    if to == S.APPROVED and needs_chair and not from_chair and not by.has_perm(APPROVE_OVER_THRESHOLD):
+        to = S.AWAITING_CHAIR
+    request.granted_amount = amount
+    if reason or not from_chair:
+        request.decision_reason = reason
+    if to == S.APPROVED:
+        request.decided_by, request.decided_at = by, now
+    return to
+
+
+def _check_cap(*, request: WelfareRequest, amount: Decimal, scheme: BenefitScheme | None) -> None:
+    if scheme is None or scheme.yearly_cap is None:
+        return
+    # Serialise approvals for one member, so two officers cannot both use the rest of the cap.
+    list(Member.objects.select_for_update().filter(pk=request.member_id).values_list("pk", flat=True))
+    already = selectors.granted_this_year(
+        member_id=request.member_id, request_type_id=request.request_type_id, exclude_pk=request.pk
+    )
+    if already + amount > scheme.yearly_cap:
+        left = max(scheme.yearly_cap - already, Decimal("0"))
+        raise ValidationError(
+            _(
+                "This grant would pass the yearly cap of ¥%(cap)s for %(type)s: the member has already been "
+                "granted ¥%(already)s this year, so at most ¥%(left)s can be granted."
+            )
+            % {"cap": scheme.yearly_cap, "type": request.request_type.label, "already": already, "left": left},
+            code="cap_exceeded",
+        )
+
+
+def _record(*, request: WelfareRequest, from_state: str, by: User | None, note: str, at=None) -> RequestTransition:
+    transition = RequestTransition.objects.create(
+        request=request, from_state=from_state, to_state=request.state, by=by, note=note, at=at or timezone.now()
+    )
+    _notify_transition(request=request, transition=transition)
+    return transition
+
+
+def request_withdraw(*, request: WelfareRequest, by: User, note: str = "") -> WelfareRequest:
+    return request_transition(request=request, to=S.WITHDRAWN, by=by, note=note)
+
+
+def request_approve(
+    *, request: WelfareRequest, by: User, granted_amount: Decimal | None, reason: str = ""
+) -> WelfareRequest:
+    return request_transition(request=request, to=S.APPROVED, by=by, note=reason, granted_amount=granted_amount)
+
+
+def request_reject(*, request: WelfareRequest, by: User, reason: str) -> WelfareRequest:
+    return request_transition(request=request, to=S.REJECTED, by=by, note=reason)
+
+
+def request_bulk_transition(*, requests, to: str, by: User) -> tuple[int, list[str]]:
+    """Move each request in turn; returns how many moved and what stopped the others."""
+    done, errors = 0, []
+    for request in requests:
+        try:
+            request_transition(request=request, to=to, by=by)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            errors.append(f"{request}: {_error_text(exc)}")
+    return done, errors
+
+
+def moves_for(*, request: WelfareRequest, user: User) -> list[str]:
+    """The moves an officer who handles ``request`` can offer as buttons."""
+    moves = []
+    for to in MOVE_ORDER:
+        move = (request.state, to)
+        if to not in TRANSITIONS[request.state]:
+            continue
+        if move in CHAIR_MOVES and not user.has_perm(APPROVE_OVER_THRESHOLD):
+            continue
+        if to == S.PAID and not request.granted_amount:
+            continue
+        if to == S.CLOSED and request.state == S.APPROVED and request.granted_amount:
+            continue
+        moves.append(to)
+    return moves
+
+
+def worker_may_withdraw(request: WelfareRequest) -> bool:
+    return (request.state, S.WITHDRAWN) in WORKER_MOVES
+
+
+def worker_may_reply(request: WelfareRequest) -> bool:
+    return request.state not in (S.CLOSED, S.WITHDRAWN)
+
+
+# --- Conversation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def message_post(
+    *, request: WelfareRequest, author: User, body: str, internal: bool = False, files=()
+) -> RequestMessage:
+    """A message from the worker or an officer, or an officer's internal note.
+
+    The worker's answer to "needs information" puts the request back in
+    review. An officer's message (not a note) is e-mailed to the worker.
+    """
+    request = _lock(request)
+    body = (body or "").strip()
+    is_worker = _is_worker(author, request)
+    if is_worker:
+        if internal:
+            raise PermissionDenied(_("Only officers write internal notes."))
+        if not worker_may_reply(request):
+            raise ValidationError(
+                _("This request is finished. Please submit a new request if you need more help."), code="finished"
+            )
+    else:
+        _check_handler(by=author, request=request, perm="welfare.add_requestmessage")
+    checked = check_uploads(files)
+    if not body and not checked:
+        raise ValidationError(_("Write a message or attach a file."), code="empty_message")
+    message = RequestMessage.objects.create(request=request, author=author, body=body, internal=internal)
+    if is_worker and request.state == S.NEEDS_INFO:
+        request_transition(request=request, to=S.IN_REVIEW, by=author)
+    elif not is_worker and not internal:
+        if request.first_response_at is None:
+            request.first_response_at = message.created_at
+            request.save(update_fields=["first_response_at", "updated_at"])
+        _notify_message(request=request, message=message)
+    _attach(request=request, message=message, checked=checked, by=author)
+    return message
+
+
+# --- Triage ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_assign(*, request: WelfareRequest, officer: User | None, by: User) -> WelfareRequest:
+    """Give the request to an officer of the worker's unit or a unit above it (``None``: nobody)."""
+    request = _lock(request)
+    _check_handler(by=by, request=request)
+    if request.state in WelfareRequest.FINISHED_STATES:
+        raise ValidationError(_("This request is finished and needs no officer."), code="finished")
+    if officer is not None and not selectors.officers_for(request).filter(pk=officer.pk).exists():
+        raise ValidationError(
+            _("%(name)s does not act for this worker's unit.") % {"name": officer}, code="not_in_unit"
+        )
+    if request.assigned_to_id != (officer.pk if officer else None):
+        request.assigned_to = officer
+        request._history_user = by
+        request.save(update_fields=["assigned_to", "updated_at"])
+    return request
+
+
+def request_bulk_assign(*, requests, officer: User, by: User) -> tuple[int, list[str]]:
+    done, errors = 0, []
+    for request in requests:
+        try:
+            request_assign(request=request, officer=officer, by=by)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            errors.append(f"{request}: {_error_text(exc)}")
+    return done, errors
+
+
+def sensitivity_change_check(*, request: WelfareRequest, by: User, sensitivity: str) -> None:
+    """Anyone handling a request may make it confidential; only those who see all confidential cases may undo it."""
+    if (
+        request.sensitivity == WelfareRequest.Sensitivity.CONFIDENTIAL
+        and sensitivity == WelfareRequest.Sensitivity.NORMAL
+        and not by.has_perm(VIEW_CONFIDENTIAL)
+    ):
+        raise ValidationError(
+            _("Only welfare officers and the chair can make a confidential request normal."), code="confidential"
+        )
+
+
+@transaction.atomic
+def request_triage(
+    *, request: WelfareRequest, by: User, priority: int | None = None, sensitivity: str | None = None
+) -> WelfareRequest:
+    request = _lock(request)
+    _check_handler(by=by, request=request)
+    fields = []
+    if priority is not None and priority != request.priority:
+        if priority not in WelfareRequest.Priority.values:
+            raise ValidationError(_("Unknown priority."), code="invalid")
+        request.priority = priority
+        fields.append("priority")
+    if sensitivity is not None and sensitivity != request.sensitivity:
+        if sensitivity not in WelfareRequest.Sensitivity.values:
+            raise ValidationError(_("Unknown sensitivity."), code="invalid")
+        sensitivity_change_check(request=request, by=by, sensitivity=sensitivity)
+        request.sensitivity = sensitivity
+        fields.append("sensitivity")
+    if fields:
+        request._history_user = by
+        request.save(update_fields=[*fields, "updated_at"])
+    return request
+
+
+# --- E-mails to the worker -----------------------------------------------------------
+
+
+def _detail_url(request: WelfareRequest) -> str:
+    return settings.SITE_URL + reverse("welfare:detail", args=[request.pk])
+
+
+def _notify_transition(*, request: WelfareRequest, transition: RequestTransition) -> None:
+    member = request.member
+    if not member.contact_email:
+        return
+    with translation.override(member.language):
+        state_label = str(S(transition.to_state).label)
+        type_label = request.request_type.label
+    granted = request.granted_amount if transition.to_state in WelfareRequest.GRANTED_STATES else None
+    notification_enqueue(
+        key=f"welfare:{request.pk}:state:{transition.pk}",
+        to_email=member.contact_email,
+        user=member.user,
+        language=member.language,
+        template="welfare-status",
+        context={
+            "name": member.name,
+            "reference": request.reference,
+            "type_label": type_label,
+            "state": transition.to_state,
+            "state_label": state_label,
+            "note": transition.note,
+            "granted_amount": granted,
+            "first_response_due": request.first_response_due,
+            "on_behalf": request.on_behalf,
+            "detail_url": _detail_url(request),
+        },
+    )
+
+
+def _notify_message(*, request: WelfareRequest, message: RequestMessage) -> None:
+    member = request.member
+    if not member.contact_email:
+        return
+    with translation.override(member.language):
+        type_label = request.request_type.label
+    notification_enqueue(
+        key=f"welfare:{request.pk}:message:{message.pk}",
+        to_email=member.contact_email,
+        user=member.user,
+        language=member.language,
+        template="welfare-message",
+        context={
+            "name": member.name,
+            "reference": request.reference,
+            "type_label": type_label,
+            "body": message.body,
+            "detail_url": _detail_url(request),
+        },
+    )
+
+
+# --- The member's copy of their data -------------------------------------------------------
+
+
+def member_welfare_data(member: Member) -> list[dict]:
+    """For "download my data": the member's requests as they see them (no internal notes)."""
+    requests = (
+        WelfareRequest.objects.filter(member=member)
+        .select_related("request_type")
+        .prefetch_related("transitions", "attachments")
+        .order_by("submitted_at", "id")
+    )
+    data = []
+    for request in requests:
+        public_messages = list(request.messages.filter(internal=False).order_by("created_at", "id"))
+        public_ids = {m.pk for m in public_messages}
+        data.append(
+            {
+                "reference": request.reference,
+                "type": request.request_type.name,
+                "description": request.description,
+                "amount_requested": str(request.amount_requested) if request.amount_requested is not None else None,
+                "sensitivity": request.sensitivity,
+                "state": request.state,
+                "submitted_at": request.submitted_at.isoformat(),
+                "granted_amount": str(request.granted_amount) if request.granted_amount is not None else None,
+                "decision_reason": request.decision_reason,
+                "decided_at": request.decided_at.isoformat() if request.decided_at else None,
+                "on_behalf": request.on_behalf,
+                "consent_note": request.consent_note,
+                "history": [
+                    {"from": t.from_state, "to": t.to_state, "at": t.at.isoformat(), "note": t.note}
+                    for t in request.transitions.all()
+                ],
+                "messages": [
+                    {
+                        "from_me": m.author_id is not None and m.author_id == member.user_id,
+                        "at": m.created_at.isoformat(),
+                        "body": m.body,
+                    }
+                    for m in public_messages
+                ],
+                "attachments": [
+                    {"name": a.original_name, "size": a.size, "uploaded_at": a.uploaded_at.isoformat()}
+                    for a in request.attachments.all()
+                    if a.message_id is None or a.message_id in public_ids
+                ],
+            }
+        )
+    return data
