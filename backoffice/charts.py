@@ -5,6 +5,7 @@ for copying; the chart is a picture of it.
 """
 
 import math
+from copy import copy
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -59,6 +60,12 @@ def _nice_max(value: float) -> float:
 def render(table, title: str = "") -> str:
     if not table.rows or table.chart not in ("bar", "columns"):
         return ""
+    if table.chart_series is not None:
+        # Draw only the chart's series: [label, first N values].
+        table = copy(table)
+        table.rows = [row[: table.chart_series + 1] for row in table.rows]
+        table.columns = table.columns[: table.chart_series + 1]
+        table.chart_series = None
     if table.chart == "columns":
         return mark_safe(_columns(table, title))
     return mark_safe(_bars(table, title))

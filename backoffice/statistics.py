@@ -58,10 +58,15 @@ class Table:
     # Only the first ``display_limit`` rows are shown on the page; the CSV has all.
     display_limit: int | None = None
     total_row: list | None = None
+    # How many of the value columns the chart draws (the rest, e.g. amounts
+    # beside counts, are in the table only); all of them when ``None``.
+    chart_series: int | None = None
 
     @property
     def series(self) -> list[str]:
-        return self.columns[1:]
+        """The columns the chart draws."""
+        values = self.columns[1:]
+        return values if self.chart_series is None else values[: self.chart_series]
 
     @property
     def shown_rows(self) -> list[list]:

@@ -41,6 +41,11 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "members.DeletionRequest": same("vc", ["carry_out"]),
     # Feedback: every officer answers, publishes and decides; nobody adds (workers do, on the portal).
     "feedback.Feedback": same("vc", ["change_state"]),
+    # Welfare: every officer triages requests (confidential ones only for welfare officers and
+    # the chair, which is a matter of rows, not of rights) and keeps the types and schemes.
+    "welfare.WelfareRequest": same("vacx", ["assign_to_me", "close_selected", "mark_paid", "start_review"]),
+    "welfare.RequestType": same("vc"),
+    "welfare.BenefitScheme": same("vac"),
     # Back office: imports for every officer; the chair sets the budgets.
     "backoffice.ImportJob": same("va"),
     "backoffice.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
