@@ -19,6 +19,8 @@ from django.utils.functional import Promise
 @dataclass(frozen=True)
 class Period:
     year: int
+    # Long lists (the outreach list) show this many rows on the page; the CSV has all (None).
+    row_limit: int | None = None
 
     @property
     def start(self) -> date:
@@ -33,13 +35,13 @@ class Period:
         return [date(self.year, month, 1) for month in range(1, 13)]
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> "Period":
+    def from_request(cls, request: HttpRequest, *, row_limit: int | None = None) -> "Period":
         this_year = timezone.localdate().year
         try:
             year = int(request.GET.get("year", this_year))
         except (TypeError, ValueError):
             year = this_year
-        return cls(year=min(max(year, 2000), this_year + 1))
+        return cls(year=min(max(year, 2000), this_year + 1), row_limit=row_limit)
 
 
 @dataclass
@@ -55,9 +57,9 @@ class Table:
     rows: list[list]
     chart: str = "bar"
     note: str = ""
-    # Only the first ``display_limit`` rows are shown on the page; the CSV has all.
-    display_limit: int | None = None
     total_row: list | None = None
+    # When ``rows`` holds only the first rows of a long list: how many there are in all.
+    row_count: int | None = None
     # How many of the value columns the chart draws (the rest, e.g. amounts
     # beside counts, are in the table only); all of them when ``None``.
     chart_series: int | None = None
@@ -70,7 +72,11 @@ class Table:
 
     @property
     def shown_rows(self) -> list[list]:
-        return self.rows if self.display_limit is None else self.rows[: self.display_limit]
+        return self.rows
+
+    @property
+    def is_cut(self) -> bool:
+        return self.row_count is not None and self.row_count > len(self.rows)
 
 
 @dataclass(frozen=True)

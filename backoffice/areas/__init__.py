@@ -11,6 +11,7 @@ from django.apps import apps
 AREAS = {
     "members": "backoffice.areas.members",
     "notifications": "backoffice.areas.notifications",
+    "activities": "backoffice.areas.activities",
     "welfare": "backoffice.areas.welfare",
     "feedback": "backoffice.areas.feedback",
     "backoffice": "backoffice.areas.imports",
