@@ -16,7 +16,7 @@ S = WelfareRequest.State
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_approvals_never_pass_the_yearly_cap(worker, officer, welfare_officer, hardship_scheme):
     first = move(submit(worker), S.IN_REVIEW, officer)
     second = move(submit(worker), S.IN_REVIEW, officer)
