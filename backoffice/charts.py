@@ -17,7 +17,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 WIDTH = 640
 ROW_HEIGHT = 22
 GAP = 6
-CHAR_WIDTH = 12  # a CJK character at 12px
+CJK_WIDTH = 13  # a CJK character at 12px, with some room
+LATIN_WIDTH = 7.5
 COLUMNS_HEIGHT = 220
 
 
@@ -45,6 +46,17 @@ def _short(label) -> str:
     """ "2026-03" → "03": the year is in the page's title."""
     text = str(label)
     return text[5:] if len(text) == 7 and text[4] == "-" else text
+
+
+def _text_width(text: str) -> float:
+    return sum(CJK_WIDTH if ord(ch) > 0x2E80 else LATIN_WIDTH for ch in text)
+
+
+def _total(values):
+    """The sum of a row's values, as an integer when they all are."""
+    if all(isinstance(v, int) for v in values):
+        return sum(values)
+    return sum((Decimal(str(v)) if v is not None else Decimal(0)) for v in values)
 
 
 def _nice_max(value: float) -> float:
@@ -81,7 +93,7 @@ def _svg_open(width: int, height: int, title: str) -> str:
 def _bars(table, title: str) -> str:
     """Horizontal bars, one per row; several series are stacked."""
     rows = table.shown_rows
-    label_width = min(220, max(len(str(row[0])) for row in rows) * CHAR_WIDTH + 12)
+    label_width = int(min(240, max(_text_width(str(row[0])) for row in rows) + 14))
     value_width = 80
     area = WIDTH - label_width - value_width
     totals = [sum(_number(v) for v in row[1:]) for row in rows]
@@ -103,7 +115,7 @@ def _bars(table, title: str) -> str:
                     "</title></rect>"
                 )
             x += w
-        total = row[1] if len(row) == 2 else totals[i]
+        total = _total(row[1:])
         parts.append(f'<text x="{x + 6:.1f}" y="{y + ROW_HEIGHT * 0.7:.1f}">{escape(_label(total))}</text>')
     parts.append(f'<line class="axis" x1="{label_width}" y1="0" x2="{label_width}" y2="{height}" />')
     parts.append("</svg>")
