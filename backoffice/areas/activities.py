@@ -104,7 +104,7 @@ def participation_per_category(request, period) -> statistics.Table:
     for value, label in Activity.Category.choices:
         row = counts.get(value, {})
         rows.append(
-            [label, row.get("attended", 0), row.get("missed", 0), row.get("booked", 0), row.get("activities", 0)]
+            [str(label), row.get("attended", 0), row.get("missed", 0), row.get("booked", 0), row.get("activities", 0)]
         )
     return statistics.Table(
         columns=[_("Category"), _("Took part"), _("Did not come"), _("Signed up, still to come"), _("Activities")],
@@ -156,7 +156,7 @@ def participation_per_gender(request, period) -> statistics.Table:
         .order_by()
     }
     rows = [
-        [label, counts.get(value, {}).get("n", 0), counts.get(value, {}).get("people", 0)]
+        [str(label), counts.get(value, {}).get("n", 0), counts.get(value, {}).get("people", 0)]
         for value, label in Member.Gender.choices
     ]
     return statistics.Table(

@@ -77,7 +77,7 @@ def feedback_per_category(request, period) -> statistics.Table:
         .order_by()
     }
     rows = [
-        [label, counts.get(value, {}).get("open", 0), counts.get(value, {}).get("answered", 0)]
+        [str(label), counts.get(value, {}).get("open", 0), counts.get(value, {}).get("answered", 0)]
         for value, label in Feedback.Category.choices
     ]
     adopted = sum(row.get("adopted", 0) for row in counts.values())

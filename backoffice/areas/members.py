@@ -105,7 +105,7 @@ def members_per_unit(request, period) -> statistics.Table:
 )
 def members_per_gender(request, period) -> statistics.Table:
     counts = dict(_active_members(request).values_list("gender").annotate(n=Count("pk")).order_by())
-    rows = [[label, counts.get(value, 0)] for value, label in Member.Gender.choices]
+    rows = [[str(label), counts.get(value, 0)] for value, label in Member.Gender.choices]
     return statistics.Table(columns=[_("Gender"), _("Members")], rows=rows)
 
 
