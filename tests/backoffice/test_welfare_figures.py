@@ -107,3 +107,17 @@ def test_welfare_figures_cost_the_same_queries_with_twice_the_requests(
         worker=worker, other_worker=other_worker, outsider=outsider, officer=officer, sibling_officer=sibling_officer
     )
     assert _count(client, url) == before
+
+
+@pytest.mark.parametrize("who", ["officer", "welfare_officer", "chair"])
+def test_each_welfare_figure_links_to_exactly_the_requests_it_counts(request, staff_client, requests_data, who):
+    from urllib.parse import parse_qsl, urlsplit
+
+    client = staff_client(request.getfixturevalue(who))
+    found = figures(client.get(reverse("admin:index")))
+    welfare = {label: f for label, f in found.items() if "/welfare/" in f.url}
+    assert len(welfare) == 7
+    for label, figure in welfare.items():
+        url = urlsplit(figure.url)
+        response = client.get(url.path, dict(parse_qsl(url.query)))
+        assert response.context["cl"].result_count == figure.count, label
