@@ -14,4 +14,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
+
         post_migrate.connect(_install_schedules, sender=self)

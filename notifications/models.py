@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -16,6 +17,8 @@ class Notification(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        # An optional mail whose recipient unsubscribed before it went out.
+        SKIPPED = "skipped", _("not sent (unsubscribed)")
 
     key = models.CharField(_("de-duplication key"), max_length=200, unique=True)
     user = models.ForeignKey(
@@ -26,7 +29,7 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="notifications",
     )
-    to_email = models.EmailField(_("to"))
+    to_email = models.EmailField(pgettext_lazy("e-mail", "to"))
     template = models.CharField(_("template"), max_length=100)
     language = models.CharField(_("language"), max_length=10)
     optional = models.BooleanField(_("optional"), default=False)

@@ -3,16 +3,41 @@
 ``install_schedules`` puts them into django-celery-beat's tables (after each
 ``migrate``), where officers can see them and change their timing in the
 admin. A job that exists already is left as the officers set it.
+
+No job is scheduled with a Celery ETA: what is due later is found in the
+database by a job that runs often enough (Redis would hand an ETA message
+waiting longer than its visibility timeout to a second worker).
 """
 
 from django.db import transaction
 
-# name: (task, crontab fields or interval seconds, description)
+TIMEZONE = "Asia/Shanghai"
+
+# name: task, when ("every_seconds" or "crontab" fields), description
 SCHEDULES = {
     "Outbox sweep": {
         "task": "notifications.sweep",
         "every_seconds": 60,
-        "description": "Send e-mails left pending (broker down, worker killed) and retry failed sends.",
+        "description": "补发积压邮件（消息队列中断、进程被杀时留下的）并按退避重试发送失败的邮件。"
+        " Sends e-mails left pending and retries failed sends.",
+    },
+    "Birthday greetings": {
+        "task": "notifications.birthday_greetings",
+        "crontab": {"minute": "0", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "description": "每天 8:00 给当天生日的在册会员发送生日祝福（会员可退订）。"
+        " Daily birthday greetings to active members (optional mail).",
+    },
+    "Dues reminders": {
+        "task": "notifications.dues_reminders",
+        "crontab": {"minute": "0", "hour": "9", "day_of_week": "*", "day_of_month": "5", "month_of_year": "*"},
+        "description": "每月 5 日 9:00 提醒上月没有会费记录的在册会员（会员可退订）。"
+        " Monthly reminder to active members with no dues record for last month (optional mail).",
+    },
+    "Welfare digest for officers": {
+        "task": "notifications.welfare_digest",
+        "crontab": {"minute": "30", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "description": "每天 8:30 给工会干事发送需处理的帮扶和维权申请（已逾期、未分派、待主席审批）；没有则不发。"
+        " Daily digest of overdue, unassigned and waiting-for-chair welfare requests; nothing when there is nothing.",
     },
 }
 
@@ -32,7 +57,7 @@ def install_schedules() -> int:
             )
         else:
             fields["crontab"], _ = CrontabSchedule.objects.get_or_create(
-                **spec["crontab"], timezone=spec.get("timezone", "Asia/Shanghai")
+                **spec["crontab"], timezone=spec.get("timezone", TIMEZONE)
             )
         PeriodicTask.objects.create(name=name, **fields)
         created += 1

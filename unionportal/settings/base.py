@@ -200,10 +200,35 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # How often the outbox tries one e-mail before it is marked failed.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
-# A row claimed by a worker that died is sent again after this many seconds.
+# A row claimed by a worker that died is sent again after this many seconds
+# (longer than any one SMTP conversation: see notifications.checks).
 OUTBOX_CLAIM_TIMEOUT = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT", "300"))
+# After a failed publish, a process leaves the broker alone this long; the
+# outbox sweep sends what was saved meanwhile.
+OUTBOX_BROKER_RETRY_AFTER = int(os.environ.get("OUTBOX_BROKER_RETRY_AFTER", "10"))
+# The sweep leaves a pending row this long to the worker it was queued for.
+OUTBOX_SWEEP_GRACE = int(os.environ.get("OUTBOX_SWEEP_GRACE", "30"))
+# One sweep stops taking new rows after this long; the next sweep goes on.
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "240"))
 
 # --- Celery ---------------------------------------------------------------
+# Redis hands a message that is not acknowledged within this many seconds to
+# another worker, even one still waiting for its ETA. So no task may wait that
+# long (unionportal.celery.Task refuses such an ETA or countdown) nor run that
+# long (CELERY_TASK_TIME_LIMIT). kombu's Redis channel reads the value from the
+# broker transport options; Celery's Redis docs ask for the same value in the
+# two other places as well.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # A web request that queues a mail must not wait for an absent broker:
+    # one connection attempt (kombu otherwise sleeps 2 s before a retry)
+    # with short timeouts. The outbox sweep sends whatever was not queued.
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+    # Longer than the worker's 1 s BRPOP wait.
+    "socket_timeout": 2,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 else:
@@ -222,20 +247,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # The filesystem transport has no fan-out exchanges for remote control.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
-    # Never publish an ETA/countdown longer than this: Redis would redeliver it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
-        "max_retries": 1,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
+# Every task is idempotent (outbox keys, row claims), so it is acknowledged
+# only when done and runs again if its worker dies.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Well under the visibility timeout, so a running task is never handed out twice.
+CELERY_TASK_SOFT_TIME_LIMIT = 540
+CELERY_TASK_TIME_LIMIT = 600
+# On a cold shutdown, give running tasks a moment and put the rest back in the queue.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10.0
+# Beat and workers may retry a publish briefly; web requests never do (see
+# notifications.services.notification_queue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,0 +1,23 @@
+"""What each role may do with the schedules (django-celery-beat) in the admin.
+
+Officers see when the reminders run; the chair, who answers for the whole
+installation, may change their timing.
+"""
+
+OFFICER_VIEW = [
+    "django_celery_beat.view_periodictask",
+    "django_celery_beat.view_crontabschedule",
+    "django_celery_beat.view_intervalschedule",
+]
+
+ROLE_PERMISSIONS = {
+    "Officer": OFFICER_VIEW,
+    "Welfare officer": [],
+    "Chair": [
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
+        "django_celery_beat.add_intervalschedule",
+        "django_celery_beat.change_intervalschedule",
+    ],
+}

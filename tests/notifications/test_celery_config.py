@@ -1,0 +1,100 @@
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from notifications import tasks
+from notifications.checks import outbox_timeouts
+from notifications.schedules import SCHEDULES, install_schedules
+from tests.markers import requires_redis
+from unionportal.celery import Task
+from unionportal.celery import app as celery_app
+
+
+@pytest.fixture
+def redis_broker_configured():
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.broker_transport_options
+    conf.broker_url = "redis://127.0.0.1:6379/0"
+    conf.broker_transport_options = dict(settings.REDIS_BROKER_TRANSPORT_OPTIONS, visibility_timeout=600)
+    yield
+    conf.broker_url, conf.broker_transport_options = saved
+
+
+def test_every_task_is_acknowledged_late_and_guards_its_eta():
+    for task in (
+        tasks.notification_send_task,
+        tasks.notification_send_many_task,
+        tasks.outbox_sweep_task,
+        tasks.birthday_greetings_task,
+        tasks.dues_reminders_task,
+    ):
+        assert task.acks_late, task.name
+        assert isinstance(task, Task), task.name
+    assert celery_app.conf.task_reject_on_worker_lost
+    assert celery_app.conf.worker_prefetch_multiplier == 1
+
+
+def test_a_countdown_redis_would_redeliver_is_refused(redis_broker_configured, db):
+    with pytest.raises(ValueError, match="visibility"):
+        tasks.outbox_sweep_task.apply_async(countdown=600)
+    with pytest.raises(ValueError, match="visibility"):
+        tasks.outbox_sweep_task.apply_async(eta=timezone.now() + timedelta(hours=2))
+    # shorter waits are fine (this test runs tasks eagerly)
+    tasks.outbox_sweep_task.apply_async(countdown=599)
+
+
+def test_the_visibility_timeout_is_where_celery_and_kombu_read_it():
+    assert settings.REDIS_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == settings.CELERY_VISIBILITY_TIMEOUT
+    assert settings.CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS["visibility_timeout"] == settings.CELERY_VISIBILITY_TIMEOUT
+    assert celery_app.conf.visibility_timeout == settings.CELERY_VISIBILITY_TIMEOUT
+    assert settings.CELERY_TASK_TIME_LIMIT < settings.CELERY_VISIBILITY_TIMEOUT
+
+
+@requires_redis
+def test_the_redis_channel_uses_the_configured_visibility_and_timeouts():
+    with celery_app.connection_for_write() as connection:
+        channel = connection.default_channel
+        assert channel.visibility_timeout == settings.CELERY_VISIBILITY_TIMEOUT
+        assert channel.socket_timeout == 2
+        assert channel.socket_connect_timeout == 1
+
+
+def test_the_start_up_checks_catch_timeouts_that_do_not_fit(settings):
+    assert outbox_timeouts() == []
+    settings.CELERY_TASK_TIME_LIMIT = 4000
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    settings.EMAIL_TIMEOUT = 200
+    assert [error.id for error in outbox_timeouts()] == ["notifications.E001", "notifications.E002"]
+
+
+def test_every_job_is_installed_for_beat_after_migrate(db):
+    installed = {task.name: task for task in PeriodicTask.objects.select_related("interval", "crontab")}
+    assert set(SCHEDULES) <= set(installed)
+    for name, spec in SCHEDULES.items():
+        assert installed[name].task == spec["task"]
+        assert spec["task"] in celery_app.tasks
+    assert installed["Outbox sweep"].interval.every == 60
+    birthday = installed["Birthday greetings"].crontab
+    assert (birthday.hour, birthday.minute, str(birthday.timezone)) == ("8", "0", "Asia/Shanghai")
+    assert installed["Dues reminders"].crontab.day_of_month == "5"
+
+
+def test_installing_again_keeps_what_an_officer_changed(db):
+    PeriodicTask.objects.filter(name="Dues reminders").update(enabled=False, description="暂停")
+    PeriodicTask.objects.filter(name="Outbox sweep").delete()
+    assert install_schedules() == 1
+    dues = PeriodicTask.objects.get(name="Dues reminders")
+    assert (dues.enabled, dues.description) == (False, "暂停")
+
+
+def test_officers_see_the_schedules_and_the_chair_may_change_them(db):
+    def perms(group):
+        return set(Group.objects.get(name=group).permissions.values_list("codename", flat=True))
+
+    assert "view_periodictask" in perms("Officer")
+    assert "change_periodictask" not in perms("Officer")
+    assert {"view_periodictask", "change_periodictask", "change_crontabschedule"} <= perms("Chair")
