@@ -23,17 +23,31 @@ def same(rights: str, actions=()) -> dict:
 
 
 MATRIX: dict[str, dict[str, tuple[str, set]]] = {
-    # Accounts, groups, second factors, schedules and the outbox are for superusers.
+    # Accounts, groups, second factors, one-off schedules and the outbox are for superusers.
     "account.EmailAddress": SUPERUSERS_ONLY,
     "auth.Group": SUPERUSERS_ONLY,
     "members.User": SUPERUSERS_ONLY,
     "mfa.Authenticator": SUPERUSERS_ONLY,
     "notifications.Notification": SUPERUSERS_ONLY,
     "django_celery_beat.ClockedSchedule": SUPERUSERS_ONLY,
-    "django_celery_beat.CrontabSchedule": SUPERUSERS_ONLY,
-    "django_celery_beat.IntervalSchedule": SUPERUSERS_ONLY,
-    "django_celery_beat.PeriodicTask": SUPERUSERS_ONLY,
     "django_celery_beat.SolarSchedule": SUPERUSERS_ONLY,
+    # The reminders' schedules: officers see when they run; the chair may change the timing
+    # (and only they may switch tasks on or off, or run one now).
+    "django_celery_beat.PeriodicTask": {
+        "Officer": ("v", set()),
+        "Welfare officer": ("v", set()),
+        "Chair": ("vc", {"disable_tasks", "enable_tasks", "run_tasks", "toggle_tasks"}),
+    },
+    "django_celery_beat.CrontabSchedule": {
+        "Officer": ("v", set()),
+        "Welfare officer": ("v", set()),
+        "Chair": ("vac", set()),
+    },
+    "django_celery_beat.IntervalSchedule": {
+        "Officer": ("v", set()),
+        "Welfare officer": ("v", set()),
+        "Chair": ("vac", set()),
+    },
     # Membership: every officer approves, keeps profiles and dues, exports rosters.
     "members.OrgUnit": same("v"),
     "members.Member": same("vacx", ["approve_selected", "reject_selected"]),
@@ -113,3 +127,17 @@ def test_the_admin_index_lists_exactly_the_models_a_role_may_see(role_user, staf
     response = staff_client(role_user(role)).get(reverse("admin:index"))
     listed = {model["model"]._meta.label for app in response.context["app_list"] for model in app["models"]}
     assert listed == {label for label, rights in MATRIX.items() if "v" in rights[role][0]}
+
+
+def test_an_officer_who_only_sees_the_schedules_cannot_switch_a_reminder_off(role_user, staff_client):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
+    task = PeriodicTask.objects.create(name="提醒", task="notifications.sweep", interval=every, enabled=True)
+    client = staff_client(role_user("Officer"))
+    client.post(
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        {"action": "disable_tasks", "_selected_action": [task.pk]},
+    )
+    task.refresh_from_db()
+    assert task.enabled

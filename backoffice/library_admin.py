@@ -1,4 +1,6 @@
-"""Chinese for the admin labels that libraries leave in English.
+"""The libraries' admins made to fit: Chinese labels, and actions guarded.
+
+Chinese for the admin labels that libraries leave in English.
 
 Some libraries mark their labels for translation but ship no Chinese for
 them (django-celery-beat, treebeard): their msgids are listed here so our
@@ -7,6 +9,11 @@ celery-beat column) has plain field names as labels, which no catalogue can reac
 them translatable ones at start-up. Only the display labels change (not
 ``_verbose_name`` nor ``Meta.original_attrs``), so the library's migrations
 stay as they are.
+
+django-celery-beat's actions on periodic tasks (enable, disable, toggle, run
+now) declare no permission, so anyone who may only *view* the schedules
+could switch the reminders off: ``guard_actions`` asks for the change
+permission.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +49,10 @@ def relabel() -> None:
     }
     for name, label in labels.items():
         opts.get_field(name).verbose_name = label
+
+
+def guard_actions() -> None:
+    from django_celery_beat.admin import PeriodicTaskAdmin
+
+    for name in ("enable_tasks", "disable_tasks", "toggle_tasks", "run_tasks"):
+        getattr(PeriodicTaskAdmin, name).allowed_permissions = ("change",)
