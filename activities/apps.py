@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from members import data_export
+
+        from .data_export import member_activities
+
+        data_export.register("activities", member_activities)

@@ -1,0 +1,22 @@
+"""Periodic jobs of the activities area. Thin: each calls one service.
+
+To run them on a schedule, declare them with the portal's other jobs in
+``notifications/schedules.py`` (``activities.lottery_draw_due`` every few
+minutes, ``activities.no_shows_record_due`` hourly).
+"""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="activities.lottery_draw_due", acks_late=True, ignore_result=True)
+def lottery_draw_due_task() -> int:
+    # Safe to run twice: an activity is drawn once (the draw is a unique row, taken under the activity lock).
+    return services.lottery_draw_due()
+
+
+@shared_task(name="activities.no_shows_record_due", acks_late=True, ignore_result=True)
+def no_shows_record_due_task() -> int:
+    # Safe to run twice: only registrations still "confirmed" after the end are marked.
+    return services.no_shows_record_due()

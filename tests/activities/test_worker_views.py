@@ -1,0 +1,180 @@
+"""The worker's pages: list, detail, sign-up and cancel buttons, my activities, ratings."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+
+from activities import services
+from activities.models import Activity, Rating, Registration
+from members.models import Member
+from tests.activities.factories import ActivityFactory
+from tests.factories import UserFactory
+
+S = Registration.Status
+
+
+@pytest.fixture
+def worker_client(client, worker):
+    client.force_login(worker.user)
+    return client
+
+
+def titles(response):
+    return [row.activity.title for row in response.context["page"].object_list]
+
+
+def test_the_list_shows_activities_of_the_workers_part_of_the_tree(worker_client, tree):
+    ActivityFactory(unit=tree["root"], title="全市职工书法展")
+    ActivityFactory(unit=tree["union_a"], title="甲厂读书会")
+    ActivityFactory(unit=tree["union_b"], title="乙厂篮球赛")
+    ActivityFactory(unit=tree["union_a"], title="草稿活动", status=Activity.Status.DRAFT)
+    response = worker_client.get(reverse("activities:list"))
+    assert response.status_code == 200
+    assert titles(response) == ["全市职工书法展", "甲厂读书会"]
+
+
+def test_the_list_filters_by_category_and_for_me(worker_client, tree):
+    ActivityFactory(unit=tree["union_a"], title="读书会", category=Activity.Category.LEARNING)
+    ActivityFactory(unit=tree["union_a"], title="篮球赛", category=Activity.Category.CULTURE_SPORT)
+    ActivityFactory(
+        unit=tree["union_a"], title="男子足球", category=Activity.Category.CULTURE_SPORT, gender=Member.Gender.MALE
+    )
+    url = reverse("activities:list")
+    assert titles(worker_client.get(url, {"category": "culture_sport"})) == ["篮球赛", "男子足球"]
+    assert titles(worker_client.get(url, {"category": "culture_sport", "for_me": "on"})) == ["篮球赛"]
+
+
+def test_the_list_shrugs_off_bad_filters(worker_client, activity):
+    response = worker_client.get(reverse("activities:list"), {"category": "<script>", "page": "999x"})
+    assert response.status_code == 200
+    assert titles(response) == [activity.title]
+
+
+def test_the_list_tells_a_worker_without_a_profile_what_to_do(client, db):
+    client.force_login(UserFactory())
+    response = client.get(reverse("activities:list"))
+    assert response.status_code == 200
+    assert reverse("members:profile-create") in response.content.decode()
+
+
+def test_the_list_needs_a_login(client, activity):
+    assert client.get(reverse("activities:list")).status_code == 302
+
+
+def test_the_detail_page_says_why_a_worker_cannot_sign_up(worker_client, tree):
+    hike = ActivityFactory(unit=tree["union_a"], gender=Member.Gender.MALE)
+    page = worker_client.get(reverse("activities:detail", args=[hike.pk])).content.decode()
+    assert "本活动仅限男会员参加。" in page
+    assert reverse("activities:signup", args=[hike.pk]) not in page
+
+
+def test_the_detail_page_offers_sign_up_then_cancel(worker_client, activity, worker):
+    url = reverse("activities:detail", args=[activity.pk])
+    assert reverse("activities:signup", args=[activity.pk]) in worker_client.get(url).content.decode()
+    response = worker_client.post(reverse("activities:signup", args=[activity.pk]))
+    assert response.status_code == 302 and response["Location"] == url
+    assert worker.activity_registrations.get().status == S.CONFIRMED
+    page = worker_client.get(url).content.decode()
+    assert reverse("activities:cancel", args=[activity.pk]) in page
+    worker_client.post(reverse("activities:cancel", args=[activity.pk]))
+    assert worker.activity_registrations.get().status == S.CANCELLED
+
+
+def test_a_refused_sign_up_shows_the_reason_and_saves_nothing(worker_client, tree, worker):
+    hike = ActivityFactory(unit=tree["union_a"], gender=Member.Gender.MALE)
+    response = worker_client.post(reverse("activities:signup", args=[hike.pk]), follow=True)
+    assert response.status_code == 200
+    assert "本活动仅限男会员参加。" in [str(m) for m in response.context["messages"]]
+    assert not Registration.objects.exists()
+
+
+def test_sign_up_is_post_only(worker_client, activity):
+    assert worker_client.get(reverse("activities:signup", args=[activity.pk])).status_code == 405
+
+
+def test_an_activity_of_another_union_or_a_draft_is_a_404(worker_client, tree):
+    other = ActivityFactory(unit=tree["union_b"])
+    draft = ActivityFactory(unit=tree["union_a"], status=Activity.Status.DRAFT)
+    for activity in (other, draft):
+        for name in ("detail", "calendar", "rate"):
+            assert worker_client.get(reverse(f"activities:{name}", args=[activity.pk])).status_code == 404
+        for name in ("signup", "cancel"):
+            assert worker_client.post(reverse(f"activities:{name}", args=[activity.pk])).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_another_workers_registration_cannot_be_seen_or_changed(client, activity, worker, other_worker):
+    registration = services.registration_signup(activity=activity, member=worker, by=worker.user)
+    client.force_login(other_worker.user)
+    assert client.get(reverse("activities:registration", args=[registration.pk])).status_code == 404
+    assert client.post(reverse("activities:cancel", args=[activity.pk])).status_code == 404
+    page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
+    assert worker.name not in page
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+
+
+def test_my_registration_page_shows_its_history(worker_client, activity, worker, make_members):
+    first, second = make_members(2)
+    for member in (first, second, worker):
+        services.registration_signup(activity=activity, member=member, by=member.user)
+    services.registration_cancel(registration=first.activity_registrations.get(), by=first.user)
+    registration = worker.activity_registrations.get()
+    page = worker_client.get(reverse("activities:registration", args=[registration.pk])).content.decode()
+    timeline = page[page.index('class="timeline"') :]
+    assert timeline.index("候补中") < timeline.index("已确认")  # joined the queue, then promoted
+
+
+def test_my_activities_sorts_upcoming_waiting_and_past(worker_client, tree, worker, make_members):
+    upcoming = ActivityFactory(unit=tree["union_a"], title="下周的讲座")
+    full = ActivityFactory(unit=tree["union_a"], title="满员的活动", capacity=1)
+    past = ActivityFactory(unit=tree["union_a"], title="上个月的运动会")
+    services.registration_signup(activity=upcoming, member=worker, by=worker.user)
+    (someone,) = make_members(1)
+    services.registration_signup(activity=full, member=someone, by=someone.user)
+    services.registration_signup(activity=full, member=worker, by=worker.user)
+    services.registration_signup(activity=past, member=worker, by=worker.user)
+    Activity.objects.filter(pk=past.pk).update(
+        starts_at=past.starts_at - timedelta(days=40), ends_at=past.ends_at - timedelta(days=40)
+    )
+    response = worker_client.get(reverse("activities:mine"))
+    context = response.context
+    assert [r.activity.title for r in context["upcoming"]] == ["下周的讲座"]
+    assert [(r.activity.title, r.queue_position) for r in context["waiting"]] == [("满员的活动", 1)]
+    assert [r.activity.title for r in context["past"]] == ["上个月的运动会"]
+
+
+def test_an_attendee_rates_the_activity_after_it(worker_client, activity, worker, officer):
+    registration = services.registration_signup(activity=activity, member=worker, by=worker.user)
+    url = reverse("activities:rate", args=[activity.pk])
+    with time_machine.travel(activity.starts_at, tick=False):
+        services.registration_check_in(registration=registration, by=officer)
+    response = worker_client.post(url, {"score": "5", "comment": "讲得很实用"})
+    assert response.status_code == 200 and not Rating.objects.exists()  # not over yet
+    with time_machine.travel(activity.ends_at + timedelta(hours=1)):
+        assert worker_client.post(url, {"score": "9"}).status_code == 200  # bad input: the form again
+        response = worker_client.post(url, {"score": "5", "comment": "讲得很实用"})
+        assert response.status_code == 302
+        worker_client.post(url, {"score": "4", "comment": "改一下"})
+    rating = Rating.objects.get()
+    assert (rating.score, rating.comment) == (4, "改一下")
+
+
+def test_a_worker_who_did_not_come_cannot_rate(worker_client, activity, worker):
+    services.registration_signup(activity=activity, member=worker, by=worker.user)
+    with time_machine.travel(activity.ends_at + timedelta(hours=1)):
+        response = worker_client.post(reverse("activities:rate", args=[activity.pk]), {"score": "1"})
+    assert response.status_code == 200
+    assert not Rating.objects.exists()
+
+
+def test_pages_render_in_english_for_an_english_speaking_worker(client, activity, worker):
+    worker.user.language = "en"
+    worker.user.save()
+    client.force_login(worker.user)
+    with translation.override("en"):
+        page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
+    assert "Sign up" in page
