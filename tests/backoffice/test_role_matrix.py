@@ -55,6 +55,14 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "members.DeletionRequest": same("vc", ["carry_out"]),
     # Feedback: every officer answers, publishes and decides; nobody adds (workers do, on the portal).
     "feedback.Feedback": same("vc", ["change_state"]),
+    # Activities: every officer runs activities, checks people in, exports participant lists.
+    "activities.Activity": same(
+        "vacx", ["cancel_selected", "draw_selected", "export_participants", "publish_selected", "record_no_shows"]
+    ),
+    "activities.Registration": same("vacx", ["cancel_selected", "check_in_selected", "export_admin_action"]),
+    "activities.EligibilityOverride": same("va"),
+    "activities.LotteryDraw": same("v"),
+    "activities.Rating": same("v"),
     # Welfare: every officer triages requests (confidential ones only for welfare officers and
     # the chair, which is a matter of rows, not of rights) and keeps the types and schemes.
     "welfare.WelfareRequest": same("vacx", ["assign_to_me", "close_selected", "mark_paid", "start_review"]),
