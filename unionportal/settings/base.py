@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "activities",
     "welfare",
     "feedback",
+    "backoffice",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
