@@ -313,6 +313,7 @@ DEMO_SEEDERS = [
     "activities.demo.seed",
     "welfare.demo.seed",
     "feedback.demo.seed",
+    "backoffice.demo.seed",
 ]
 # Set only in the benchmark settings: enables the empty "ceiling" view.
 BENCH_VIEWS = False
