@@ -1,8 +1,7 @@
 """Periodic jobs of the activities area. Thin: each calls one service.
 
-To run them on a schedule, declare them with the portal's other jobs in
-``notifications/schedules.py`` (``activities.lottery_draw_due`` every few
-minutes, ``activities.no_shows_record_due`` hourly).
+Their schedules are declared with the portal's other jobs in
+``notifications/schedules.py`` (lotteries every 5 minutes, no-shows hourly).
 """
 
 from celery import shared_task

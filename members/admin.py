@@ -10,6 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from backoffice.exports import ScopedExportMixin
+from backoffice.resources import DuesResource, MemberResource
+
 from . import services
 from .forms import RejectForm
 from .models import DeletionRequest, DuesRecord, Member, MembershipEvent, OrgUnit, User
@@ -79,7 +82,9 @@ class MembershipEventInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+class MemberAdmin(UnitScopedAdminMixin, ScopedExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
+    export_permission = "members.export_member"
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
     list_filter = ["status", "gender", "retired", "language"]
     list_select_related = ["unit"]
@@ -193,7 +198,9 @@ class MemberAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DuesRecord)
-class DuesRecordAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
+class DuesRecordAdmin(UnitScopedAdminMixin, ScopedExportMixin, admin.ModelAdmin):
+    resource_classes = [DuesResource]
+    export_permission = "members.view_duesrecord"
     unit_field = "member__unit"
     list_display = ["member", "period", "amount", "paid_on"]
     list_select_related = ["member"]

@@ -8,7 +8,7 @@ or through ``UnitScopedAdminMixin``).
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 
@@ -97,4 +97,11 @@ class UnitScopedAdminMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_in_scope(request, object_id)
+        # Saving an old version ("revert") would bypass the services' rules (a
+        # status, a state, a decision): old versions are for reading only.
+        if request.method != "GET":
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True

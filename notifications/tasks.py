@@ -54,6 +54,12 @@ def officer_digests_task(day: str | None = None) -> int:
     return reminders.officer_digests_queue(day=_day(day))
 
 
+@shared_task(name="notifications.activity_reminders", acks_late=True, ignore_result=True)
+def activity_reminders_task() -> int:
+    # Safe to run twice, or late: each (registration, start time) is one outbox key.
+    return reminders.activity_reminders_queue(now=timezone.now())
+
+
 @worker_ready.connect
 def sweep_when_a_worker_starts(sender=None, **kwargs):
     # A restarted worker sends at once what a killed one left pending (its

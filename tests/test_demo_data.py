@@ -27,3 +27,13 @@ def test_the_demo_data_loads_once_and_gives_a_login_per_role():
     assert Member.objects.get(user__email="worker@demo.unionportal.cn").is_active_member
     genders = set(Member.objects.values_list("gender", flat=True))
     assert genders == {"F", "M"} and Member.objects.filter(retired=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_the_unions_a_budget_for_this_year():
+    from django.utils import timezone
+
+    from backoffice.models import Budget
+
+    call_command("seed_demo")
+    assert Budget.objects.filter(year=timezone.localdate().year).count() == 2

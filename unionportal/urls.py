@@ -24,6 +24,7 @@ urlpatterns = [
     path("welfare/", include("welfare.urls")),
     path("feedback/", include("feedback.urls")),
     path("notifications/", include("notifications.urls")),
+    path("admin/statistics/", include("backoffice.urls")),
     path("admin/", admin.site.urls),
 ]
 

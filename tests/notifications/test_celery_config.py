@@ -71,16 +71,34 @@ def test_the_start_up_checks_catch_timeouts_that_do_not_fit(settings):
     assert [error.id for error in outbox_timeouts()] == ["notifications.E001", "notifications.E002"]
 
 
-def test_every_job_is_installed_for_beat_after_migrate(db):
+@pytest.fixture
+def worker_tasks():
+    """The tasks a worker knows: it imports every app's tasks.py at start-up."""
+    celery_app.loader.import_default_modules()
+    return celery_app.tasks
+
+
+def test_every_job_is_installed_for_beat_after_migrate(db, worker_tasks):
     installed = {task.name: task for task in PeriodicTask.objects.select_related("interval", "crontab")}
     assert set(SCHEDULES) <= set(installed)
     for name, spec in SCHEDULES.items():
         assert installed[name].task == spec["task"]
-        assert spec["task"] in celery_app.tasks
+        assert spec["task"] in worker_tasks
     assert installed["Outbox sweep"].interval.every == 60
     birthday = installed["Birthday greetings"].crontab
     assert (birthday.hour, birthday.minute, str(birthday.timezone)) == ("8", "0", "Asia/Shanghai")
     assert installed["Dues reminders"].crontab.day_of_month == "5"
+
+
+def test_the_activity_jobs_are_installed_for_beat_at_their_intervals(db, worker_tasks):
+    installed = {task.task: task for task in PeriodicTask.objects.select_related("interval")}
+    assert installed["notifications.activity_reminders"].interval.every == 300
+    assert installed["activities.lottery_draw_due"].interval.every == 300
+    assert installed["activities.no_shows_record_due"].interval.every == 3600
+    for task in ("notifications.activity_reminders", "activities.lottery_draw_due", "activities.no_shows_record_due"):
+        assert installed[task].enabled
+        assert installed[task].interval.period == "seconds"
+        assert task in worker_tasks
 
 
 def test_installing_again_keeps_what_an_officer_changed(db):

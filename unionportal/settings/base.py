@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "activities",
     "welfare",
     "feedback",
+    "backoffice",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -312,6 +313,7 @@ DEMO_SEEDERS = [
     "activities.demo.seed",
     "welfare.demo.seed",
     "feedback.demo.seed",
+    "backoffice.demo.seed",
 ]
 # Set only in the benchmark settings: enables the empty "ceiling" view.
 BENCH_VIEWS = False

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackofficeConfig(AppConfig):
+    name = "backoffice"
+    verbose_name = _("Back office")
+
+    def ready(self):
+        # Each area's dashboard figures and statistics register themselves.
+        from .areas import load_all
+        from .library_admin import guard_actions, relabel
+
+        load_all()
+        relabel()
+        guard_actions()

@@ -1,0 +1,148 @@
+"""The statistics page: each area registers its tables.
+
+A table is computed by one function ``(request, period) -> Table`` registered
+under a slug with the permission that guards it. The page draws each table as
+a chart above the table itself; ``<slug>.csv`` downloads it. Functions must
+aggregate in the database (``values(...).annotate(Count(...))``) so the page
+costs the same number of queries whatever the amount of data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+    # Long lists (the outreach list) show this many rows on the page; the CSV has all (None).
+    row_limit: int | None = None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year + 1, 1, 1)
+
+    @property
+    def months(self) -> list[date]:
+        return [date(self.year, month, 1) for month in range(1, 13)]
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, *, row_limit: int | None = None) -> "Period":
+        this_year = timezone.localdate().year
+        try:
+            year = int(request.GET.get("year", this_year))
+        except (TypeError, ValueError):
+            year = this_year
+        return cls(year=min(max(year, 2000), this_year + 1), row_limit=row_limit)
+
+
+@dataclass
+class Table:
+    """Rows of a label and one number per series; drawn as a chart.
+
+    ``chart`` is "bar" (horizontal bars, one per row, series stacked),
+    "columns" (vertical columns over time, series side by side) or "" (a
+    table only, e.g. a list of members).
+    """
+
+    columns: list[str]
+    rows: list[list]
+    chart: str = "bar"
+    note: str = ""
+    total_row: list | None = None
+    # When ``rows`` holds only the first rows of a long list: how many there are in all.
+    row_count: int | None = None
+    # How many of the value columns the chart draws (the rest, e.g. amounts
+    # beside counts, are in the table only); all of them when ``None``.
+    chart_series: int | None = None
+
+    @property
+    def series(self) -> list[str]:
+        """The columns the chart draws."""
+        values = self.columns[1:]
+        return values if self.chart_series is None else values[: self.chart_series]
+
+    @property
+    def shown_rows(self) -> list[list]:
+        return self.rows
+
+    @property
+    def is_cut(self) -> bool:
+        return self.row_count is not None and self.row_count > len(self.rows)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    slug: str
+    title: str | Promise
+    section: str | Promise
+    compute: Callable[[HttpRequest, Period], Table]
+    permission: str
+    order: int = 100
+    description: str | Promise = ""
+
+
+@dataclass
+class Section:
+    title: str
+    statistics: list[tuple[Statistic, Table]] = field(default_factory=list)
+
+
+_registry: dict[str, Statistic] = {}
+
+
+def register(
+    slug: str,
+    *,
+    title,
+    section,
+    permission: str,
+    order: int = 100,
+    description="",
+) -> Callable:
+    def decorator(fn: Callable[[HttpRequest, Period], Table]):
+        _registry[slug] = Statistic(
+            slug=slug,
+            title=title,
+            section=section,
+            compute=fn,
+            permission=permission,
+            order=order,
+            description=description,
+        )
+        return fn
+
+    return decorator
+
+
+def available(request: HttpRequest) -> list[Statistic]:
+    user = request.user
+    return sorted(
+        (s for s in _registry.values() if user.has_perm(s.permission)),
+        key=lambda s: (s.order, s.slug),
+    )
+
+
+def get(request: HttpRequest, slug: str) -> Statistic | None:
+    statistic = _registry.get(slug)
+    if statistic is None or not request.user.has_perm(statistic.permission):
+        return None
+    return statistic
+
+
+def sections_for(request: HttpRequest, period: Period) -> list[Section]:
+    sections: dict[str, Section] = {}
+    for statistic in available(request):
+        title = str(statistic.section)
+        sections.setdefault(title, Section(title=title)).statistics.append(
+            (statistic, statistic.compute(request, period))
+        )
+    return list(sections.values())

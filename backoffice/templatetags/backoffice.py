@@ -1,0 +1,22 @@
+from django import template
+
+from backoffice import charts, dashboard
+
+register = template.Library()
+
+
+@register.inclusion_tag("backoffice/dashboard.html", takes_context=True)
+def backoffice_dashboard(context):
+    request = context["request"]
+    return {"panels": dashboard.panels_for(request), "perms": context.get("perms")}
+
+
+@register.simple_tag
+def chart_svg(table, title=""):
+    """The table drawn as an SVG chart (server-side; no script)."""
+    return charts.render(table, str(title))
+
+
+@register.filter
+def swatch(index):
+    return charts.colour(index)
