@@ -24,7 +24,6 @@ import re
 import secrets
 import shutil
 import socket
-import statistics
 import subprocess  # nosec B404
 import sys
 import threading
@@ -398,7 +397,8 @@ def run_pages() -> dict:
         order = the_pages + [ceiling_page]
         for page in order:
             if page["kind"] != "ceiling":
-                adjacent = load(server.url + ceiling_page["path"], cookies[ceiling_page["who"]], max(2, round(SECONDS / 3)))
+                ceiling_url = server.url + ceiling_page["path"]
+                adjacent = load(ceiling_url, cookies[ceiling_page["who"]], max(2, round(SECONDS / 3)))
                 page["adjacent_ceiling_rps"] = adjacent["rps"]
             url = server.url + page["path"]
             status = fetch_status(url, cookies[page["who"]])
@@ -424,7 +424,6 @@ def run_pages() -> dict:
             measured.append({**page, **result})
             # Let requests the load generator gave up on finish before the next page.
             time.sleep(0.5 + min(5.0, (result["p99_ms"] or 5000) * 2 / 1000))
-    ceiling = statistics.mean(ceilings)
     for row in measured:
         row["ratio"] = 1.0 if row["kind"] == "ceiling" else round(row["rps"] / row["adjacent_ceiling_rps"], 3)
     return {"ceiling_rps": [round(c, 1) for c in ceilings], "pages": measured}
