@@ -190,6 +190,8 @@ def pages() -> list[dict]:
         kind="admin-search",
     )
     add("admin: feedback changelist", "officer", "admin:feedback_feedback_changelist", kind="admin")
+    add("admin: dashboard (index)", "officer", "admin:index", kind="admin")
+    add("admin: statistics", "officer", "backoffice:statistics", kind="admin")
     try:
         from welfare.models import WelfareRequest
     except ImportError:
