@@ -26,6 +26,8 @@ REQUIREMENTS = ["requirements-test.txt", "requirements-audit.txt"]  # the first 
 BANDIT_EXCLUDE = ["./.venv", "./var", "./tests", "./node_modules"]
 IGNORE_LINE = re.compile(r"^(?P<id>[A-Z]+-[\w-]+)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<reason>\S.{9,})$")
 MAX_IGNORE_AGE = datetime.timedelta(days=365)
+# Exit code when bandit passed but no vulnerability service could be reached.
+UNCHECKED = 3
 # pip-audit's default service asks PyPI for one release's JSON; OSV is the other one.
 SERVICES = {
     "pypi": "https://pypi.org/pypi/pip/24.0/json",
@@ -93,7 +95,8 @@ def main() -> int:
             "api.osv.dev). The dependencies were NOT checked; run `make audit` where one of them is reachable.",
             file=sys.stderr,
         )
-        return 1
+        # A distinct code, so a caller can tell "could not check" from "found something".
+        return 1 if failed else UNCHECKED
     command = [str(BIN / "pip-audit"), "--strict", "--progress-spinner", "off", "--vulnerability-service", service]
     for requirements in REQUIREMENTS:
         command += ["-r", requirements]
