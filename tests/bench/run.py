@@ -48,6 +48,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 MAILS = int(os.environ.get("BENCH_MAILS", "10000"))
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
 ONLY = os.environ.get("BENCH_ONLY", "")
+# Comma-separated parts of page names: measure only those pages (and the ceiling); a partial run
+# prints its figures but leaves results.json and the README alone.
+PAGES = [part.strip() for part in os.environ.get("BENCH_PAGES", "").split(",") if part.strip()]
 # "python" forces the fallback load generator even where wrk is installed.
 LOADGEN = os.environ.get("BENCH_LOADGEN", "wrk" if shutil.which("wrk") else "python")
 WORKERS = 2
@@ -387,7 +390,11 @@ def fetch_status(url: str, cookie: str) -> int:
 def run_pages() -> dict:
     cookies = session_cookies()
     measured = []
-    the_pages = pages()
+    the_pages = [
+        page
+        for page in pages()
+        if page["kind"] == "ceiling" or not PAGES or any(part in page["name"] for part in PAGES)
+    ]
     for page in the_pages:
         page["status"], page["queries"] = query_count(page["path"], page["who"])
     ceiling_page = next(p for p in the_pages if p["kind"] == "ceiling")
@@ -598,6 +605,10 @@ def check_targets(results: dict) -> list[tuple[str, str, bool]]:
         if name in rows:
             p50 = rows[name]["p50_ms"]
             checks.append((f"{name[7:]}: p50 < 50 ms", f"{_fmt(p50)} ms", p50 is not None and p50 < 50))
+    for name in ("admin: dashboard (index)", "admin: statistics"):
+        if name in rows:  # issue 7: under a second on 100,000 requests
+            p50 = rows[name]["p50_ms"]
+            checks.append((f"{name[7:]}: p50 < 1 s", f"{_fmt(p50)} ms", p50 is not None and p50 < 1000))
     fanout = results.get("fanout")
     if fanout:
         checks.append(("reminder fan-out ≥ 0.6× the smtplib loop", f"{fanout['ratio']:.2f}×", fanout["ratio"] >= 0.6))
@@ -666,8 +677,11 @@ def main() -> int:
     if ONLY in ("", "fanout"):
         say(f"=== reminder fan-out: {MAILS} e-mails")
         results["fanout"] = run_fanout()
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    write_readme(results)
+    if PAGES or ONLY:
+        say("A partial run (BENCH_PAGES or BENCH_ONLY): results.json and the README are left as they were.")
+    else:
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_readme(results)
     for name, measured, met in check_targets(results):
         say(f"  {'met    ' if met else 'NOT MET'}  {name}: {measured}")
     say(f"Results in {RESULTS.relative_to(ROOT)} and {README.relative_to(ROOT)}")
