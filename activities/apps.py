@@ -7,8 +7,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from members import data_export
+        from members import data_export, erasure
 
         from .data_export import member_activities
+        from .services import member_activities_erase
 
         data_export.register("activities", member_activities)
+        erasure.register("activities", member_activities_erase)

@@ -7,8 +7,9 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self):
-        from members import data_export
+        from members import data_export, erasure
 
-        from .services import member_feedback_data
+        from .services import member_feedback_data, member_feedback_erase
 
         data_export.register("feedback", member_feedback_data)
+        erasure.register("feedback", member_feedback_erase)

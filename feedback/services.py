@@ -441,3 +441,32 @@ def member_feedback_data(member: Member) -> dict:
             for s in supports
         ],
     }
+
+
+def member_feedback_erase(member: Member, by: User) -> None:
+    """Erase the member's named feedback (anonymous items were never tied to them).
+
+    Every named item loses its author. An item still private also loses its
+    title, text and the author's messages. An item the union published keeps
+    its title and text, which officers vetted for the board and answered in
+    public, but nothing says who wrote it any more. The author's messages go
+    from every item. The change history of these
+    items (it holds the author and old texts) goes. Supports stay, counted for
+    the anonymised profile, so the board's figures do not change.
+    """
+    erased = _("(erased at the author's request)")
+    items = list(Feedback.objects.select_for_update().filter(author=member))
+    if not items:
+        return
+    for item in items:
+        item.author = None
+        if not item.published:
+            item.title = erased[:120]
+            item.body = erased
+        item.skip_history_when_saving = True
+        item.save()
+        del item.skip_history_when_saving
+    ids = [item.pk for item in items]
+    # The private conversation goes for every item, published or not.
+    FeedbackMessage.objects.filter(feedback_id__in=ids, from_author=True).update(text=erased)
+    Feedback.history.filter(id__in=ids).delete()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notification_enqueue
 
-from . import data_export
+from . import data_export, erasure
 from .models import DeletionRequest, Member, MembershipEvent, OrgUnit, User
 from .scoping import user_may_see_unit
 
@@ -286,21 +286,9 @@ def deletion_request_carry_out(*, deletion_request: DeletionRequest, by: User, n
         raise ValidationError(_("This request has already been handled."))
     member = deletion_request.member
     _check_officer(by=by, member=member, perm="members.change_deletionrequest")
-    user = member.user
-    member.name = _("Erased member %(id)s") % {"id": member.pk}
-    member.phone = member.email = member.employee_number = member.job_title = ""
-    member.date_of_birth = date(member.date_of_birth.year, 1, 1)
-    member.user = None
-    member.wants_optional_mail = False
-    member.save()
-    member.history.all().delete()
-    if user is not None:
-        user.is_active = False
-        user.email = f"erased-{user.pk}@invalid.example"
-        user.display_name = ""
-        user.set_unusable_password()
-        user.save()
-        user.emailaddress_set.all().delete()
+    # Each app erases its part (welfare texts, feedback, e-mails), then the profile goes.
+    erasure.erase(member, by=by)
+    deletion_request.reason = ""
     deletion_request.status = DeletionRequest.Status.DONE
     deletion_request.handled_by = by
     deletion_request.handled_at = timezone.now()
@@ -320,3 +308,39 @@ def user_language_set(*, user: User, language: str) -> None:
 
 def member_may_change_unit(member: Member) -> bool:
     return member.status in (S.REGISTERED, S.REJECTED)
+
+
+# --- Erasure of the member's own part: the profile, the account and the e-mails ---------------
+
+
+def _erase_membership(member: Member, by: User) -> None:
+    user = member.user
+    member.name = _("Erased member %(id)s") % {"id": member.pk}
+    member.phone = member.email = member.employee_number = member.job_title = ""
+    member.date_of_birth = date(member.date_of_birth.year, 1, 1)
+    member.user = None
+    member.wants_optional_mail = False
+    member.save()
+    member.history.all().delete()
+    member.events.exclude(note="").update(note="")
+    member.deletion_requests.exclude(reason="").update(reason="")
+    if user is not None:
+        user.is_active = False
+        user.email = f"erased-{user.pk}@invalid.example"
+        user.display_name = ""
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()
+
+
+def _erase_emails(member: Member, by: User) -> None:
+    """The mails sent to the member hold their name, address and what happened to them."""
+    from notifications.models import Notification
+
+    if member.user_id:
+        Notification.objects.filter(user_id=member.user_id).delete()
+
+
+# These go last: the other apps' erasers still see the member's account, and may queue mail.
+erasure.register("emails", _erase_emails, last=True)
+erasure.register("membership", _erase_membership, last=True)

@@ -19,9 +19,10 @@ class WelfareConfig(AppConfig):
     verbose_name = _("Welfare and rights")
 
     def ready(self):
-        from members import data_export
+        from members import data_export, erasure
 
-        from .services import member_welfare_data
+        from .services import member_welfare_data, member_welfare_erase
 
         data_export.register("welfare", member_welfare_data)
+        erasure.register("welfare", member_welfare_erase)
         post_migrate.connect(_ensure_request_types, sender=self)

@@ -589,3 +589,44 @@ def member_welfare_data(member: Member) -> list[dict]:
             }
         )
     return data
+
+
+# --- Erasure (a member's deletion request) ---------------------------------------------------
+
+
+def member_welfare_erase(member: Member, by: User) -> None:
+    """Erase what the member told the union; keep what the books need.
+
+    The reference, type, state, dates and amounts asked and granted stay (grants
+    paid must still add up), linked to the anonymised profile. The texts (the
+    description, every message and internal note, the decision's reason, the
+    notes of each change), the attachments and the change history go. A request
+    still open is withdrawn: nobody is left to answer it.
+    """
+    erased = _("(erased at the worker's request)")
+    requests = list(WelfareRequest.objects.select_for_update().filter(member=member))
+    if not requests:
+        return
+    now = timezone.now()
+    for request in requests:
+        if request.state in WelfareRequest.OPEN_STATES:
+            from_state = request.state
+            request.state = S.WITHDRAWN
+            request._state_change_allowed = True  # this is the state machine's own module
+            RequestTransition.objects.create(
+                request=request, from_state=from_state, to_state=S.WITHDRAWN, by=by, note="", at=now
+            )
+        request.description = erased
+        request.decision_reason = erased if request.decision_reason else ""
+        request.consent_note = ""
+        # The history rows hold the old texts: they go below, so none is written now.
+        request.skip_history_when_saving = True
+        request.save()
+        del request.skip_history_when_saving
+    ids = [request.pk for request in requests]
+    for attachment in Attachment.objects.filter(request_id__in=ids):
+        attachment.file.delete(save=False)
+        attachment.delete()
+    RequestMessage.objects.filter(request_id__in=ids).update(body=erased)
+    RequestTransition.objects.filter(request_id__in=ids).exclude(note="").update(note="")
+    WelfareRequest.history.filter(id__in=ids).delete()
