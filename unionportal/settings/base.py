@@ -1,8 +1,8 @@
 """Settings shared by every situation, read from environment variables.
 
 With no variable set the project runs on embedded defaults: SQLite under
-``var/``, the Celery filesystem broker under ``var/broker/``, a local-memory
-cache and e-mail written to files under ``var/mail/``. ``DATABASE_URL`` and
+``var/``, the Celery filesystem broker under ``var/broker/``, a file cache
+under ``var/cache/`` and e-mail written to files under ``var/mail/``. ``DATABASE_URL`` and
 ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
@@ -119,7 +119,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files, not each process's memory: the web server, the worker and beat must see the
+    # same cache (rate limits, an import's progress written by the worker).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

@@ -1,7 +1,7 @@
 """Settings for the test suite (``make test``)."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import REDIS_URL, VAR_DIR
 
 SECRET_KEY = "tests-only-not-a-secret"  # noqa: S105
 DEBUG = False
@@ -14,6 +14,9 @@ STAFF_REQUIRE_MFA = True
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private"
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 ACCOUNT_RATE_LIMITS = False
+if not REDIS_URL:
+    # One process, cleared between tests that count: memory is enough (and leaves no files).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
