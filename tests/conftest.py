@@ -10,22 +10,22 @@ is an active member in branch B. ``officer`` acts for union A,
 ``chair`` for the whole federation.
 """
 
-import os
-
 import pytest
 
 from tests.factories import ActiveMemberFactory, officer_user, org_tree
-from tests.markers import SERVICE_SKIP_MARKERS
+from tests.markers import required_skip_markers
+
+REQUIRED_SKIP_MARKERS = required_skip_markers()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    # CI sets REQUIRE_SERVICES=1 on its PostgreSQL + Redis run: there, a test
-    # that skips for want of a service is a failure, so none is silently lost.
+    # CI sets REQUIRE_SERVICES on each run (tests/markers.py): there, a test that
+    # skips for want of a required service is a failure, so none is silently lost.
     report = yield
-    if os.environ.get("REQUIRE_SERVICES") and report.skipped and isinstance(report.longrepr, tuple):
+    if REQUIRED_SKIP_MARKERS and report.skipped and isinstance(report.longrepr, tuple):
         reason = str(report.longrepr[2])
-        if any(marker in reason for marker in SERVICE_SKIP_MARKERS):
+        if any(marker in reason for marker in REQUIRED_SKIP_MARKERS):
             report.outcome = "failed"
             report.longrepr = f"REQUIRE_SERVICES is set but the test skipped: {reason}"
     return report

@@ -31,7 +31,7 @@ LAUNCH_ARGS = [
 ]
 # The live server needs committed data, so each journey runs in a real transaction and the
 # tables are emptied after it (``_migrated_data`` puts back what migrations created).
-JOURNEY = [requires_chromium, pytest.mark.django_db(transaction=True)]
+JOURNEY = [pytest.mark.e2e, requires_chromium, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1280, "height": 900}},
