@@ -603,11 +603,11 @@ def check_targets(results: dict) -> list[tuple[str, str, bool]]:
         checks.append(("welfare changelist ≤ 8 queries", str(welfare["queries"]), welfare["queries"] <= 8))
     for name in ("admin: welfare search by name", "admin: welfare search by reference"):
         if name in rows:
-            p50 = rows[name]["p50_ms"]
+            p50 = None if not rows[name]["rps"] else rows[name]["p50_ms"]
             checks.append((f"{name[7:]}: p50 < 50 ms", f"{_fmt(p50)} ms", p50 is not None and p50 < 50))
     for name in ("admin: dashboard (index)", "admin: statistics"):
         if name in rows:  # issue 7: under a second on 100,000 requests
-            p50 = rows[name]["p50_ms"]
+            p50 = None if not rows[name]["rps"] else rows[name]["p50_ms"]  # nothing finished: not met
             checks.append((f"{name[7:]}: p50 < 1 s", f"{_fmt(p50)} ms", p50 is not None and p50 < 1000))
     fanout = results.get("fanout")
     if fanout:
