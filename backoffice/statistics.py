@@ -9,7 +9,7 @@ costs the same number of queries whatever the amount of data.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -29,6 +29,16 @@ class Period:
     @property
     def end(self) -> date:
         return date(self.year + 1, 1, 1)
+
+    @property
+    def start_at(self) -> datetime:
+        """Midnight (local time) opening the year: filter date-times with it, not with ``__date``,
+        so the database compares the column itself (an index applies, estimates hold)."""
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end, time.min))
 
     @property
     def months(self) -> list[date]:
@@ -136,6 +146,19 @@ def get(request: HttpRequest, slug: str) -> Statistic | None:
     if statistic is None or not request.user.has_perm(statistic.permission):
         return None
     return statistic
+
+
+def shared(request: HttpRequest, key: tuple, compute: Callable[[], object]):
+    """The result of ``compute`` run once per request for ``key``.
+
+    Several tables of the page are cuts of one aggregate (members per unit, per
+    gender and per age band are sums over the same cells): the first table asks
+    the database, the others reuse its answer.
+    """
+    memo = request.__dict__.setdefault("_statistics_shared", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def sections_for(request: HttpRequest, period: Period) -> list[Section]:
