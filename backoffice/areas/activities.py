@@ -66,6 +66,7 @@ def activities_panel(request) -> Panel | None:
 
 
 dashboard.register("activities", activities_panel)
+statistics.watch(Activity, Registration)
 
 
 def _participations(request, period):

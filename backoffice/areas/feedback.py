@@ -48,6 +48,7 @@ def feedback_panel(request) -> Panel | None:
 
 
 dashboard.register("feedback", feedback_panel)
+statistics.watch(Feedback)
 
 
 def _feedback_of_year(request, period):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import DeletionRequest, Member, MembershipEvent
+from members.models import DeletionRequest, Member, MembershipEvent, OrgUnit
 from members.scoping import scope_queryset
 
 from .. import dashboard, statistics
@@ -59,6 +59,7 @@ def membership_panel(request) -> Panel | None:
 
 
 dashboard.register("members", membership_panel)
+statistics.watch(Member, MembershipEvent, OrgUnit)
 
 
 def _active_members(request):

@@ -63,6 +63,7 @@ def welfare_panel(request) -> Panel | None:
 
 
 dashboard.register("welfare", welfare_panel)
+statistics.watch(WelfareRequest, RequestType, Budget)
 
 
 def _of_year(request, period, field="submitted_at"):

@@ -1,0 +1,78 @@
+"""The statistics page keeps each officer's tables for a while: it says when they were
+counted, counts them again after a change, and never shows one officer's figures to another."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from backoffice import statistics
+from members.models import Member
+from tests.backoffice.test_statistics import tables
+from tests.backoffice.test_welfare_figures import requests_data  # noqa: F401 (a fixture)
+from tests.factories import ActiveMemberFactory
+
+URL = reverse("backoffice:statistics")
+
+
+@pytest.fixture
+def keeping(settings):
+    settings.BACKOFFICE_STATISTICS_SECONDS = 300
+    statistics.forget()  # nothing kept by an earlier test
+
+
+def view(client, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, params)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def per_gender(response) -> dict:
+    return dict(tables(response)["members-per-gender"].rows)
+
+
+def test_a_second_view_reads_the_kept_tables_and_says_when_they_were_counted(staff_client, officer, people, keeping):
+    client = staff_client(officer)
+    first, counted = view(client)
+    second, read = view(client)
+    assert read < counted - 5  # no statistics query the second time
+    assert per_gender(second) == per_gender(first) == {"女": 2, "男": 1}
+    page = second.content.decode()
+    assert "统计时间" in page and "立即重新统计" in page
+
+
+@pytest.mark.django_db(transaction=True)  # the tables are forgotten when the change commits
+def test_a_saved_change_counts_the_tables_again(staff_client, officer, tree, people, keeping):
+    client = staff_client(officer)
+    assert per_gender(view(client)[0])["男"] == 1
+    with transaction.atomic():
+        ActiveMemberFactory(unit=tree["branch_a"], gender="M")
+        ActiveMemberFactory(unit=tree["branch_a"], gender="M")
+        assert per_gender(view(client)[0])["男"] == 1  # not committed yet
+    assert per_gender(view(client)[0])["男"] == 3
+
+
+def test_count_again_now_reads_a_change_no_signal_reported(staff_client, officer, worker, people, keeping):
+    client = staff_client(officer)
+    assert per_gender(view(client)[0])["男"] == 1
+    Member.objects.filter(pk=worker.pk).update(gender="M")  # no signal: kept figures stay
+    assert per_gender(view(client)[0])["男"] == 1
+    assert per_gender(view(client, recount="1")[0])["男"] == 2
+
+
+def test_each_officer_reads_only_tables_counted_for_them(
+    staff_client,
+    officer,
+    sibling_officer,
+    welfare_officer,
+    requests_data,  # noqa: F811
+    keeping,
+):
+    def requests_this_year(user) -> int:
+        return tables(view(staff_client(user))[0])["welfare-requests-per-month"].total_row[1]
+
+    for _ in range(2):  # counted, then kept
+        assert requests_this_year(officer) == 4
+        assert requests_this_year(welfare_officer) == 5  # the confidential request too
+        assert requests_this_year(sibling_officer) == 1
