@@ -6,27 +6,21 @@ a chart above the table itself; ``<slug>.csv`` downloads it. Functions must
 aggregate in the database (``values(...).annotate(Count(...))``) so the page
 costs the same number of queries whatever the amount of data.
 
-The page's tables are kept in the cache for ``BACKOFFICE_STATISTICS_SECONDS``
-(per officer, year and language) and counted again as soon as a row they are
-made of is saved or deleted: each area names its models with ``watch``. What no
-signal reports (a queryset ``update()``, the date moving on) waits at most that
-long; the page says when its figures were counted and can count them again.
-The CSV downloads are always counted afresh.
+The page's tables are kept for ``BACKOFFICE_STATISTICS_SECONDS`` and counted
+again as soon as their data changes (``backoffice.kept``); the CSV downloads are
+always counted afresh.
 """
 
-import hashlib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
+
+from . import kept
 
 
 @dataclass(frozen=True)
@@ -187,8 +181,6 @@ def sections_for(request: HttpRequest, period: Period, tables: dict[str, Table] 
 
 # --- Kept for a while ---------------------------------------------------------------
 
-VERSION_KEY = "backoffice:statistics:version"
-
 
 @dataclass
 class Page:
@@ -203,55 +195,17 @@ def keep_seconds() -> int:
 
 
 def page_for(request: HttpRequest, period: Period, *, recount: bool = False) -> Page:
-    """The page's sections, from the cache when they were counted since the last change."""
-    seconds = keep_seconds()
-    if seconds <= 0:
-        return Page(sections_for(request, period), timezone.now())
-    key = _page_key(request, period)
-    kept = None if recount else cache.get(key)
-    if kept is not None:
-        return Page(sections_for(request, period, kept["tables"]), kept["counted_at"], kept=True)
-    counted_at = timezone.now()
-    sections = sections_for(request, period)
-    tables = {statistic.slug: table for section in sections for statistic, table in section.statistics}
-    cache.set(key, {"tables": tables, "counted_at": counted_at}, seconds)
-    return Page(sections, counted_at)
+    """The page's sections, with tables kept since the last change to any area's data."""
 
+    def count() -> dict[str, Table]:
+        return {statistic.slug: statistic.compute(request, period) for statistic in available(request)}
 
-def _page_key(request: HttpRequest, period: Period) -> str:
-    """Everything the tables depend on: the data's version and who looks (their unit, their
-    permissions, hence their scope and what is confidential to them), in which language."""
-    user = request.user
-    who = repr((user.pk, getattr(user, "officer_unit_id", None), user.is_superuser, sorted(user.get_all_permissions())))
-    digest = hashlib.sha256(who.encode()).hexdigest()[:24]
-    return f"backoffice:statistics:{_version()}:{digest}:{translation.get_language()}:{period.year}:{period.row_limit}"
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def forget() -> None:
-    """Count every officer's tables again on their next visit."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def watch(*models) -> None:
-    """The tables are made of these models: a saved or deleted row makes them be counted again."""
-    for model in models:
-        uid = f"backoffice-statistics-{model._meta.label_lower}"
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
-
-
-def _changed(sender, using=None, **kwargs) -> None:
-    # Once the change is committed: a page counted before then would otherwise be kept
-    # under the new version. Once per transaction (an import saves thousands of rows).
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(forget in entry for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(forget, using=using)
+    found = kept.remember(
+        f"statistics:{period.year}:{period.row_limit}",
+        user=request.user,
+        areas=kept.all_areas(),
+        seconds=keep_seconds(),
+        compute=count,
+        recount=recount,
+    )
+    return Page(sections_for(request, period, found.value), found.counted_at, kept=found.kept)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, Registration
-from members.models import Member
+from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import dashboard, statistics
+from .. import dashboard, kept, statistics
 from ..dashboard import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, sum_cells, unit_labels
 
@@ -65,8 +65,9 @@ def activities_panel(request) -> Panel | None:
     return Panel(title=_("Activities"), figures=figures, rows=rows, rows_title=_("Coming next"), order=30)
 
 
-dashboard.register("activities", activities_panel)
-statistics.watch(Activity, Registration)
+dashboard.register("activities", activities_panel, area="activities")
+# Members too: participation is counted by the member's unit, gender and age.
+kept.watch("activities", Activity, Registration, Member, OrgUnit)
 
 
 def _participations(request, period):

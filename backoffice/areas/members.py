@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from members.models import DeletionRequest, Member, MembershipEvent, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import dashboard, statistics
+from .. import dashboard, kept, statistics
 from ..dashboard import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, month_key, sum_cells, unit_labels
 
@@ -58,8 +58,8 @@ def membership_panel(request) -> Panel | None:
     return Panel(title=_("Membership"), figures=figures, order=10)
 
 
-dashboard.register("members", membership_panel)
-statistics.watch(Member, MembershipEvent, OrgUnit)
+dashboard.register("members", membership_panel, area="members")
+kept.watch("members", Member, MembershipEvent, DeletionRequest, OrgUnit)
 
 
 def _active_members(request):

@@ -13,11 +13,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 from welfare.models import RequestType, WelfareRequest
 from welfare.selectors import requests_visible_to
 
-from .. import dashboard, statistics
+from .. import dashboard, kept, statistics
 from ..dashboard import Figure, Panel, changelist_url
 from ..models import Budget
 from ..selectors import month_key, sum_cells
@@ -62,8 +63,9 @@ def welfare_panel(request) -> Panel | None:
     return Panel(title=_("Welfare and rights requests"), figures=figures, order=20)
 
 
-dashboard.register("welfare", welfare_panel)
-statistics.watch(WelfareRequest, RequestType, Budget)
+dashboard.register("welfare", welfare_panel, area="welfare")
+# Members too: a request is scoped by its worker's unit, and nobody counts their own.
+kept.watch("welfare", WelfareRequest, RequestType, Budget, Member, OrgUnit)
 
 
 def _of_year(request, period, field="submitted_at"):

@@ -121,8 +121,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# How long the statistics page keeps an officer's tables (a change to their data counts them again).
+# How long the back office keeps an officer's statistics tables and dashboard panels
+# (a change to the data they count has them counted again at once).
 BACKOFFICE_STATISTICS_SECONDS = int(os.environ.get("BACKOFFICE_STATISTICS_SECONDS", "300"))
+BACKOFFICE_DASHBOARD_SECONDS = int(os.environ.get("BACKOFFICE_DASHBOARD_SECONDS", "60"))
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

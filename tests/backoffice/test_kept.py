@@ -1,29 +1,34 @@
-"""The statistics page keeps each officer's tables for a while: it says when they were
-counted, counts them again after a change, and never shows one officer's figures to another."""
+"""The statistics page and the dashboard keep each officer's figures for a while: they
+say when they were counted, count them again after a change, and never show one
+officer's figures to another."""
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backoffice import statistics
+from backoffice import kept
 from members.models import Member
+from tests.backoffice.test_dashboard import figures
 from tests.backoffice.test_statistics import tables
 from tests.backoffice.test_welfare_figures import requests_data  # noqa: F401 (a fixture)
 from tests.factories import ActiveMemberFactory
 
 URL = reverse("backoffice:statistics")
+DASHBOARD = reverse("admin:index")
 
 
 @pytest.fixture
 def keeping(settings):
     settings.BACKOFFICE_STATISTICS_SECONDS = 300
-    statistics.forget()  # nothing kept by an earlier test
+    settings.BACKOFFICE_DASHBOARD_SECONDS = 60
+    for area in kept.all_areas():
+        kept.forget(area)  # nothing kept by an earlier test
 
 
-def view(client, **params):
+def view(client, url=URL, **params):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(URL, params)
+        response = client.get(url, params)
     assert response.status_code == 200
     return response, len(queries)
 
@@ -76,3 +81,41 @@ def test_each_officer_reads_only_tables_counted_for_them(
         assert requests_this_year(officer) == 4
         assert requests_this_year(welfare_officer) == 5  # the confidential request too
         assert requests_this_year(sibling_officer) == 1
+
+
+# --- The dashboard --------------------------------------------------------------------
+
+
+def test_the_dashboard_reads_kept_panels_and_says_when_they_were_counted(staff_client, officer, people, keeping):
+    client = staff_client(officer)
+    first, counted = view(client, DASHBOARD)
+    assert "统计时间" not in first.content.decode()  # everything counted for this view
+    second, read = view(client, DASHBOARD)
+    assert read < counted - 2
+    assert figures(second)["待审批的入会申请"].count == figures(first)["待审批的入会申请"].count == 2
+    assert "统计时间" in second.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_application_shows_on_the_dashboard_at_once(staff_client, officer, tree, people, keeping):
+    from tests.factories import MemberFactory
+
+    client = staff_client(officer)
+    view(client, DASHBOARD)
+    assert figures(view(client, DASHBOARD)[0])["待审批的入会申请"].count == 2
+    MemberFactory(unit=tree["branch_a"], status=Member.Status.APPLICANT)
+    assert figures(view(client, DASHBOARD)[0])["待审批的入会申请"].count == 3
+
+
+def test_each_officer_reads_only_panels_counted_for_them(
+    staff_client,
+    officer,
+    welfare_officer,
+    requests_data,  # noqa: F811
+    keeping,
+):
+    for _ in range(2):  # counted, then kept
+        mine = figures(view(staff_client(officer), DASHBOARD)[0])
+        theirs = figures(view(staff_client(welfare_officer), DASHBOARD)[0])
+        assert mine["已提交"].count == 1 and theirs["已提交"].count == 2  # the confidential one
+        assert mine["分配给我的待办申请"].count == 1 and theirs["分配给我的待办申请"].count == 0
