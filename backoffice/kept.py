@@ -92,6 +92,8 @@ class Kept:
     counted_at: datetime
     # Read from the cache rather than counted for this request.
     kept: bool
+    # Where it is kept (None when nothing is kept): what is made of it can be kept beside it.
+    key: str | None = None
 
 
 def remember(
@@ -103,8 +105,8 @@ def remember(
     key = f"backoffice:kept:{name}:{versions(areas)}:{viewer(user)}:{translation.get_language()}"
     found = None if recount else cache.get(key)
     if found is not None:
-        return Kept(found["value"], found["counted_at"], kept=True)
+        return Kept(found["value"], found["counted_at"], kept=True, key=key)
     counted_at = timezone.now()
     value = compute()
     cache.set(key, {"value": value, "counted_at": counted_at}, seconds)
-    return Kept(value, counted_at, kept=False)
+    return Kept(value, counted_at, kept=False, key=key)

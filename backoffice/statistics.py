@@ -188,6 +188,8 @@ class Page:
     counted_at: datetime
     # Read from the cache rather than counted for this request.
     kept: bool = False
+    # The drawn page can be kept under this key as long as its tables (None: not kept).
+    drawing_key: str | None = None
 
 
 def keep_seconds() -> int:
@@ -208,4 +210,5 @@ def page_for(request: HttpRequest, period: Period, *, recount: bool = False) -> 
         compute=count,
         recount=recount,
     )
-    return Page(sections_for(request, period, found.value), found.counted_at, kept=found.kept)
+    drawing_key = f"{found.key}:{found.counted_at.timestamp()}" if found.key else None
+    return Page(sections_for(request, period, found.value), found.counted_at, kept=found.kept, drawing_key=drawing_key)

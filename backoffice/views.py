@@ -37,6 +37,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "counted_at": page.counted_at,
             "kept": page.kept,
             "keep_minutes": max(1, statistics.keep_seconds() // 60),
+            "keep_seconds": statistics.keep_seconds(),
+            # The charts and tables drawn from kept tables are kept too (drawing them costs
+            # more than reading them: a bar and a row for each of hundreds of units).
+            "drawing_key": page.drawing_key,
         },
     )
 

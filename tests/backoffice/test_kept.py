@@ -2,6 +2,8 @@
 say when they were counted, count them again after a change, and never show one
 officer's figures to another."""
 
+import re
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +36,13 @@ def view(client, url=URL, **params):
 
 
 def per_gender(response) -> dict:
-    return dict(tables(response)["members-per-gender"].rows)
+    counted = dict(tables(response)["members-per-gender"].rows)
+    # The page as drawn (kept beside the tables) shows the same figures.
+    drawn = response.content.decode().split('id="members-per-gender"', 1)[1].split("</figure>", 1)[0]
+    assert dict(re.findall(r'<th scope="row">(\S+)</th><td class="number">(\d+)</td>', drawn)) == {
+        label: str(n) for label, n in counted.items()
+    }
+    return counted
 
 
 def test_a_second_view_reads_the_kept_tables_and_says_when_they_were_counted(staff_client, officer, people, keeping):
