@@ -105,6 +105,8 @@ class Statistic:
     permission: str
     order: int = 100
     description: str | Promise = ""
+    # The area whose data the table is made of (see ``backoffice.kept``).
+    area: str = ""
 
 
 @dataclass
@@ -124,7 +126,11 @@ def register(
     permission: str,
     order: int = 100,
     description="",
+    area: str = "",
 ) -> Callable:
+    """``area``: the area the table's data belongs to; by default the name of the
+    module that registers it (``backoffice.areas.welfare``: "welfare")."""
+
     def decorator(fn: Callable[[HttpRequest, Period], Table]):
         _registry[slug] = Statistic(
             slug=slug,
@@ -134,6 +140,7 @@ def register(
             permission=permission,
             order=order,
             description=description,
+            area=area or fn.__module__.rsplit(".", 1)[-1],
         )
         return fn
 
@@ -197,18 +204,34 @@ def keep_seconds() -> int:
 
 
 def page_for(request: HttpRequest, period: Period, *, recount: bool = False) -> Page:
-    """The page's sections, with tables kept since the last change to any area's data."""
-
-    def count() -> dict[str, Table]:
-        return {statistic.slug: statistic.compute(request, period) for statistic in available(request)}
-
-    found = kept.remember(
-        f"statistics:{period.year}:{period.row_limit}",
-        user=request.user,
-        areas=kept.all_areas(),
-        seconds=keep_seconds(),
-        compute=count,
-        recount=recount,
+    """The page's sections, each area's tables kept since the last change to that area's data."""
+    by_area: dict[str, list[Statistic]] = {}
+    for statistic in available(request):
+        by_area.setdefault(statistic.area, []).append(statistic)
+    tables: dict[str, Table] = {}
+    found = []
+    for area, area_statistics in sorted(by_area.items()):
+        found.append(
+            kept.remember(
+                f"statistics:{area}:{period.year}:{period.row_limit}",
+                user=request.user,
+                areas=[area],
+                seconds=keep_seconds(),
+                compute=lambda area_statistics=area_statistics: {
+                    statistic.slug: statistic.compute(request, period) for statistic in area_statistics
+                },
+                recount=recount,
+            )
+        )
+        tables.update(found[-1].value)
+    counted_at = min((f.counted_at for f in found), default=timezone.now())
+    # The page as drawn is kept as long as all its tables are.
+    drawing_key = (
+        ":".join(f"{f.key}@{f.counted_at.timestamp()}" for f in found) if found and all(f.key for f in found) else None
     )
-    drawing_key = f"{found.key}:{found.counted_at.timestamp()}" if found.key else None
-    return Page(sections_for(request, period, found.value), found.counted_at, kept=found.kept, drawing_key=drawing_key)
+    return Page(
+        sections_for(request, period, tables),
+        counted_at,
+        kept=any(f.kept for f in found),
+        drawing_key=drawing_key,
+    )
