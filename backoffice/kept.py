@@ -13,6 +13,7 @@ language, so nobody ever reads figures counted for someone else.
 """
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
+logger = logging.getLogger(__name__)
 _VERSION_KEY = "backoffice:version:{area}"
 _areas: set[str] = set()
 
@@ -62,7 +64,8 @@ def _receiver(area: str) -> Callable:
             getattr(part, "area", None) == area for entry in connection.run_on_commit for part in entry
         ):
             return
-        transaction.on_commit(forget_this_area, using=using)
+        # Robust: the change is saved whatever the cache does (kept figures then wait out their time).
+        transaction.on_commit(forget_this_area, using=using, robust=True)
 
     return changed
 
@@ -102,11 +105,19 @@ def remember(
     """``compute()``, or what it gave for this user since the areas last changed (for ``seconds``)."""
     if seconds <= 0:
         return Kept(compute(), timezone.now(), kept=False)
-    key = f"backoffice:kept:{name}:{versions(areas)}:{viewer(user)}:{translation.get_language()}"
-    found = None if recount else cache.get(key)
+    try:
+        key = f"backoffice:kept:{name}:{versions(areas)}:{viewer(user)}:{translation.get_language()}"
+        found = None if recount else cache.get(key)
+    except Exception:  # the cache is out of reach: count for this view
+        logger.warning("backoffice: the cache is out of reach; %s counted without it", name, exc_info=True)
+        return Kept(compute(), timezone.now(), kept=False)
     if found is not None:
         return Kept(found["value"], found["counted_at"], kept=True, key=key)
     counted_at = timezone.now()
     value = compute()
-    cache.set(key, {"value": value, "counted_at": counted_at}, seconds)
+    try:
+        cache.set(key, {"value": value, "counted_at": counted_at}, seconds)
+    except Exception:
+        logger.warning("backoffice: the cache is out of reach; %s not kept", name, exc_info=True)
+        return Kept(value, counted_at, kept=False)
     return Kept(value, counted_at, kept=False, key=key)

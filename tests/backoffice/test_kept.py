@@ -127,3 +127,20 @@ def test_each_officer_reads_only_panels_counted_for_them(
         theirs = figures(view(staff_client(welfare_officer), DASHBOARD)[0])
         assert mine["已提交"].count == 1 and theirs["已提交"].count == 2  # the confidential one
         assert mine["分配给我的待办申请"].count == 1 and theirs["分配给我的待办申请"].count == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the change commits while the cache is out of reach
+def test_the_pages_answer_and_changes_save_when_the_cache_is_out_of_reach(
+    staff_client, officer, tree, people, keeping, settings
+):
+    client = staff_client(officer)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    assert figures(view(client, DASHBOARD)[0])["待审批的入会申请"].count == 2
+    ActiveMemberFactory(unit=tree["branch_a"], gender="M")
+    assert per_gender(view(client)[0])["男"] == 2
