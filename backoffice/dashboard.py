@@ -6,14 +6,22 @@ figure is counted over what the officer may see (``members.scoping``) and
 links to the changelist filtered to exactly those rows. A provider should make
 one aggregate query (``aggregate(n=Count("pk", filter=Q(...)))``), so the
 dashboard costs the same whatever the amount of data.
+
+A provider registered with an ``area`` has its panel kept for
+``BACKOFFICE_DASHBOARD_SECONDS`` and counted again as soon as the area's data
+changes (``backoffice.kept``); the others are counted on every view.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+
+from . import kept
 
 
 @dataclass(frozen=True)
@@ -38,19 +46,51 @@ class Panel:
 
 Provider = Callable[[HttpRequest], Panel | None]
 _providers: dict[str, Provider] = {}
+_areas: dict[str, str] = {}
 
 
-def register(name: str, provider: Provider) -> None:
+def register(name: str, provider: Provider, *, area: str = "") -> None:
     _providers[name] = provider
+    if area:
+        _areas[name] = area
 
 
 def providers() -> dict[str, Provider]:
     return dict(_providers)
 
 
-def panels_for(request: HttpRequest) -> list[Panel]:
-    panels = [panel for provider in _providers.values() if (panel := provider(request)) is not None]
-    return sorted(panels, key=lambda panel: panel.order)
+@dataclass
+class Dashboard:
+    panels: list[Panel]
+    # When the oldest of the kept panels was counted (None: all counted for this view).
+    counted_at: datetime | None = None
+
+
+def keep_seconds() -> int:
+    return getattr(settings, "BACKOFFICE_DASHBOARD_SECONDS", 60)
+
+
+def dashboard_for(request: HttpRequest, *, recount: bool = False) -> Dashboard:
+    panels, oldest = [], None
+    for name, provider in _providers.items():
+        area = _areas.get(name)
+        if area is None:
+            panel = provider(request)
+        else:
+            found = kept.remember(
+                f"dashboard:{name}",
+                user=request.user,
+                areas=[area],
+                seconds=keep_seconds(),
+                compute=lambda provider=provider: provider(request),
+                recount=recount,
+            )
+            panel = found.value
+            if found.kept and panel is not None and (oldest is None or found.counted_at < oldest):
+                oldest = found.counted_at
+        if panel is not None:
+            panels.append(panel)
+    return Dashboard(sorted(panels, key=lambda panel: panel.order), oldest)
 
 
 def changelist_url(app_label: str, model_name: str, **filters) -> str:

@@ -1,8 +1,10 @@
 """Shared reads for the dashboard and statistics: age bands, months, scopes."""
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 # (label, lowest age, highest age or None)
@@ -32,14 +34,38 @@ def age_band_q(*, low: int, high: int | None, day: date, field: str = "date_of_b
     return q
 
 
-def count_by_age_band(queryset: QuerySet, *, day: date, field: str = "date_of_birth", distinct: bool = False):
-    """[(label, count)] in one aggregate query."""
-    aggregates = {
-        f"band{i}": Count("pk", filter=age_band_q(low=low, high=high, day=day, field=field), distinct=distinct)
-        for i, (_label, low, high) in enumerate(AGE_BANDS)
-    }
-    counts = queryset.aggregate(**aggregates)
-    return [(label, counts[f"band{i}"]) for i, (label, _low, _high) in enumerate(AGE_BANDS)]
+def age_band_case(*, day: date, field: str = "date_of_birth") -> Case:
+    """The index in ``AGE_BANDS`` of the person's band on ``day`` (NULL when in none), to group by."""
+    return Case(
+        *(
+            When(age_band_q(low=low, high=high, day=day, field=field), then=Value(i))
+            for i, (_label, low, high) in enumerate(AGE_BANDS)
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def sum_cells(cells: Iterable[dict], key: Callable[[dict], object], *fields: str) -> dict:
+    """{key(cell): {field: sum}} over rows of a finer grouping (e.g. unit × gender × age band).
+
+    Only counts that add up across cells may be summed: rows, or distinct people
+    when each person falls in exactly one cell.
+    """
+    sums: dict = defaultdict(lambda: dict.fromkeys(fields, 0))
+    for cell in cells:
+        total = sums[key(cell)]
+        for name in fields:
+            total[name] += cell[name]
+    return dict(sums)
+
+
+def unit_labels(unit_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """{unit id: (path, name)} for rows grouped by unit id (sorting by path lists them as a tree)."""
+    from members.models import OrgUnit
+
+    ids = {pk for pk in unit_ids if pk is not None}
+    return {pk: (path, name) for pk, path, name in OrgUnit.objects.filter(pk__in=ids).values_list("pk", "path", "name")}
 
 
 def month_key(value) -> str:

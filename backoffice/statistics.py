@@ -5,15 +5,22 @@ under a slug with the permission that guards it. The page draws each table as
 a chart above the table itself; ``<slug>.csv`` downloads it. Functions must
 aggregate in the database (``values(...).annotate(Count(...))``) so the page
 costs the same number of queries whatever the amount of data.
+
+The page's tables are kept for ``BACKOFFICE_STATISTICS_SECONDS`` and counted
+again as soon as their data changes (``backoffice.kept``); the CSV downloads are
+always counted afresh.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import Promise
+
+from . import kept
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,16 @@ class Period:
     @property
     def end(self) -> date:
         return date(self.year + 1, 1, 1)
+
+    @property
+    def start_at(self) -> datetime:
+        """Midnight (local time) opening the year: filter date-times with it, not with ``__date``,
+        so the database compares the column itself (an index applies, estimates hold)."""
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end, time.min))
 
     @property
     def months(self) -> list[date]:
@@ -88,6 +105,8 @@ class Statistic:
     permission: str
     order: int = 100
     description: str | Promise = ""
+    # The area whose data the table is made of (see ``backoffice.kept``).
+    area: str = ""
 
 
 @dataclass
@@ -107,7 +126,11 @@ def register(
     permission: str,
     order: int = 100,
     description="",
+    area: str = "",
 ) -> Callable:
+    """``area``: the area the table's data belongs to; by default the name of the
+    module that registers it (``backoffice.areas.welfare``: "welfare")."""
+
     def decorator(fn: Callable[[HttpRequest, Period], Table]):
         _registry[slug] = Statistic(
             slug=slug,
@@ -117,6 +140,7 @@ def register(
             permission=permission,
             order=order,
             description=description,
+            area=area or fn.__module__.rsplit(".", 1)[-1],
         )
         return fn
 
@@ -138,11 +162,76 @@ def get(request: HttpRequest, slug: str) -> Statistic | None:
     return statistic
 
 
-def sections_for(request: HttpRequest, period: Period) -> list[Section]:
+def shared(request: HttpRequest, key: tuple, compute: Callable[[], object]):
+    """The result of ``compute`` run once per request for ``key``.
+
+    Several tables of the page are cuts of one aggregate (members per unit, per
+    gender and per age band are sums over the same cells): the first table asks
+    the database, the others reuse its answer.
+    """
+    memo = request.__dict__.setdefault("_statistics_shared", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def sections_for(request: HttpRequest, period: Period, tables: dict[str, Table] | None = None) -> list[Section]:
+    """The sections of the page, with ``tables`` already counted (by slug) or counted now."""
+    tables = tables or {}
     sections: dict[str, Section] = {}
     for statistic in available(request):
         title = str(statistic.section)
-        sections.setdefault(title, Section(title=title)).statistics.append(
-            (statistic, statistic.compute(request, period))
-        )
+        table = tables.get(statistic.slug) or statistic.compute(request, period)
+        sections.setdefault(title, Section(title=title)).statistics.append((statistic, table))
     return list(sections.values())
+
+
+# --- Kept for a while ---------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    sections: list[Section]
+    counted_at: datetime
+    # Read from the cache rather than counted for this request.
+    kept: bool = False
+    # The drawn page can be kept under this key as long as its tables (None: not kept).
+    drawing_key: str | None = None
+
+
+def keep_seconds() -> int:
+    return getattr(settings, "BACKOFFICE_STATISTICS_SECONDS", 300)
+
+
+def page_for(request: HttpRequest, period: Period, *, recount: bool = False) -> Page:
+    """The page's sections, each area's tables kept since the last change to that area's data."""
+    by_area: dict[str, list[Statistic]] = {}
+    for statistic in available(request):
+        by_area.setdefault(statistic.area, []).append(statistic)
+    tables: dict[str, Table] = {}
+    found = []
+    for area, area_statistics in sorted(by_area.items()):
+        found.append(
+            kept.remember(
+                f"statistics:{area}:{period.year}:{period.row_limit}",
+                user=request.user,
+                areas=[area],
+                seconds=keep_seconds(),
+                compute=lambda area_statistics=area_statistics: {
+                    statistic.slug: statistic.compute(request, period) for statistic in area_statistics
+                },
+                recount=recount,
+            )
+        )
+        tables.update(found[-1].value)
+    counted_at = min((f.counted_at for f in found), default=timezone.now())
+    # The page as drawn is kept as long as all its tables are.
+    drawing_key = (
+        ":".join(f"{f.key}@{f.counted_at.timestamp()}" for f in found) if found and all(f.key for f in found) else None
+    )
+    return Page(
+        sections_for(request, period, tables),
+        counted_at,
+        kept=any(f.kept for f in found),
+        drawing_key=drawing_key,
+    )

@@ -23,6 +23,7 @@ def _check(request: HttpRequest) -> None:
 def statistics_page(request: HttpRequest) -> HttpResponse:
     _check(request)
     period = statistics.Period.from_request(request, row_limit=PAGE_ROWS)
+    page = statistics.page_for(request, period, recount=request.GET.get("recount") == "1")
     this_year = timezone.localdate().year
     return TemplateResponse(
         request,
@@ -32,7 +33,14 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "title": _("Statistics"),
             "period": period,
             "years": list(range(this_year, this_year - 6, -1)),
-            "sections": statistics.sections_for(request, period),
+            "sections": page.sections,
+            "counted_at": page.counted_at,
+            "kept": page.kept,
+            "keep_minutes": max(1, statistics.keep_seconds() // 60),
+            "keep_seconds": statistics.keep_seconds(),
+            # The charts and tables drawn from kept tables are kept too (drawing them costs
+            # more than reading them: a bar and a row for each of hundreds of units).
+            "drawing_key": page.drawing_key,
         },
     )
 

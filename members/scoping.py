@@ -8,8 +8,8 @@ or through ``UnitScopedAdminMixin``).
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 
 from .models import OrgUnit
@@ -18,17 +18,46 @@ from .models import OrgUnit
 def officer_unit(user) -> OrgUnit | None:
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         return None
+    if user.officer_unit_id is None:
+        return None
+    field = user._meta.get_field("officer_unit")
+    if not field.is_cached(user):
+        # Loaded with the answer to "is it the whole tree?", so the scope costs no extra query.
+        unit = (
+            OrgUnit.objects.annotate(_whole_tree=ExpressionWrapper(_alone_at_the_top(), output_field=BooleanField()))
+            .filter(pk=user.officer_unit_id)
+            .first()
+        )
+        field.set_cached_value(user, unit)
     return user.officer_unit
+
+
+def _alone_at_the_top():
+    """True for a unit at the top of the tree with no other unit at the top beside it."""
+    return Q(depth=1) & ~Exists(OrgUnit.objects.filter(depth=1).exclude(pk=OuterRef("pk")))
+
+
+def covers_whole_tree(unit: OrgUnit) -> bool:
+    """Whether every unit is ``unit`` or below it (it is the only root): the federation's
+    officers. Asked once per loaded unit (with the unit itself when loaded by ``officer_unit``)."""
+    if unit.depth != 1:
+        return False
+    if not hasattr(unit, "_whole_tree"):
+        unit._whole_tree = OrgUnit.objects.filter(_alone_at_the_top(), pk=unit.pk).exists()
+    return bool(unit._whole_tree)
 
 
 def sees_everything(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
-def unit_scope_q(user, field: str = "unit") -> Q | None:
+def unit_scope_q(user, field: str = "unit", model: type[Model] | None = None) -> Q | None:
     """A filter limiting rows (whose unit is at ``field``) to ``user``'s subtree.
 
     ``None`` means no limit (a superuser); an officer without a unit sees nothing.
+    For an officer of the whole tree the filter only asks that a row has a unit;
+    given the ``model`` the rows come from, it is empty when every row has one
+    (no join through ``field`` to the units then).
     """
     if sees_everything(user):
         return None
@@ -36,11 +65,34 @@ def unit_scope_q(user, field: str = "unit") -> Q | None:
     if unit is None:
         return Q(pk__in=[])
     prefix = f"{field}__" if field else ""
+    if covers_whole_tree(unit):
+        return _has_unit_q(model, field)
     return Q(**{f"{prefix}path__startswith": unit.path})
 
 
+def _has_unit_q(model: type[Model] | None, field: str) -> Q:
+    """Rows that have a unit at ``field``: all of them (``Q()``) when every step is a required key."""
+    if not field:
+        return Q()
+    if model is not None and _always_set(model, field):
+        return Q()
+    return Q(**{f"{field}__isnull": False})
+
+
+def _always_set(model: type[Model], field: str) -> bool:
+    for name in field.split("__"):
+        try:
+            step = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not step.many_to_one or step.null:
+            return False
+        model = step.related_model
+    return model is OrgUnit
+
+
 def scope_queryset(queryset: QuerySet, user, field: str = "unit") -> QuerySet:
-    q = unit_scope_q(user, field)
+    q = unit_scope_q(user, field, queryset.model)
     return queryset if q is None else queryset.filter(q)
 
 

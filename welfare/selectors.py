@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone, translation
 
-from members.models import OrgUnit, User
+from members.models import Member, OrgUnit, User
 from members.scoping import unit_scope_q
 
 from .models import (
@@ -41,7 +41,9 @@ def _officer_q(user) -> Q | None:
     """
     if not user.is_staff or not user.has_perm("welfare.view_welfarerequest"):
         return None
-    q = unit_scope_q(user, "member__unit") & ~Q(member__user=user)
+    # "Not their own" as a subquery on the officer's member record (at most one row), not a
+    # join through every request's member: with the whole tree in scope no join is needed at all.
+    q = unit_scope_q(user, "member__unit", WelfareRequest) & ~Q(member__in=Member.objects.filter(user=user))
     if not user.has_perm(VIEW_CONFIDENTIAL):
         q &= Q(sensitivity=WelfareRequest.Sensitivity.NORMAL) | Q(assigned_to=user)
     return q

@@ -5,10 +5,11 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback.models import Feedback
+from feedback.models import Feedback, FeedbackMessage
+from members.models import OrgUnit
 from members.scoping import scope_queryset
 
-from .. import dashboard, statistics
+from .. import dashboard, kept, statistics
 from ..dashboard import Figure, Panel, changelist_url
 from ..selectors import month_key
 
@@ -47,7 +48,9 @@ def feedback_panel(request) -> Panel | None:
     )
 
 
-dashboard.register("feedback", feedback_panel)
+dashboard.register("feedback", feedback_panel, area="feedback")
+# A reply from the author marks the item with an UPDATE; the reply itself is saved.
+kept.watch("feedback", Feedback, FeedbackMessage, OrgUnit)
 
 
 def _feedback_of_year(request, period):

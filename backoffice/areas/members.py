@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import DeletionRequest, Member, MembershipEvent
+from members.models import DeletionRequest, Member, MembershipEvent, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import dashboard, statistics
+from .. import dashboard, kept, statistics
 from ..dashboard import Figure, Panel, changelist_url
-from ..selectors import count_by_age_band, month_key
+from ..selectors import AGE_BANDS, age_band_case, month_key, sum_cells, unit_labels
 
 S = Member.Status
 SECTION = gettext_lazy("Members")
@@ -58,7 +58,8 @@ def membership_panel(request) -> Panel | None:
     return Panel(title=_("Membership"), figures=figures, order=10)
 
 
-dashboard.register("members", membership_panel)
+dashboard.register("members", membership_panel, area="members")
+kept.watch("members", Member, MembershipEvent, DeletionRequest, OrgUnit)
 
 
 def _active_members(request):
@@ -70,6 +71,20 @@ def _age_day(period: statistics.Period):
     return min(today, period.end - timedelta(days=1))
 
 
+def _member_cells(request, period) -> list[dict]:
+    """Active members counted per unit, gender and age band: one query for three tables."""
+
+    def compute():
+        return list(
+            _active_members(request)
+            .values("unit_id", "gender", band=age_band_case(day=_age_day(period)))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    return statistics.shared(request, ("member-cells", period.year), compute)
+
+
 @statistics.register(
     "members-per-unit",
     title=gettext_lazy("Active members per unit"),
@@ -78,16 +93,14 @@ def _age_day(period: statistics.Period):
     order=10,
 )
 def members_per_unit(request, period) -> statistics.Table:
-    rows = (
-        _active_members(request)
-        .values("unit__name", "unit__path")
-        .annotate(
-            women=Count("pk", filter=Q(gender=Member.Gender.FEMALE)),
-            men=Count("pk", filter=Q(gender=Member.Gender.MALE)),
-        )
-        .order_by("unit__path")
-    )
-    table_rows = [[row["unit__name"], row["women"], row["men"]] for row in rows]
+    cells = _member_cells(request, period)
+    women = sum_cells((c for c in cells if c["gender"] == Member.Gender.FEMALE), lambda c: c["unit_id"], "n")
+    men = sum_cells((c for c in cells if c["gender"] == Member.Gender.MALE), lambda c: c["unit_id"], "n")
+    units = unit_labels(c["unit_id"] for c in cells)
+    table_rows = [
+        [name, women.get(pk, {}).get("n", 0), men.get(pk, {}).get("n", 0)]
+        for pk, (_path, name) in sorted(units.items(), key=lambda item: item[1])
+    ]
     return statistics.Table(
         columns=[_("Unit"), _("Women"), _("Men")],
         rows=table_rows,
@@ -104,8 +117,8 @@ def members_per_unit(request, period) -> statistics.Table:
     order=11,
 )
 def members_per_gender(request, period) -> statistics.Table:
-    counts = dict(_active_members(request).values_list("gender").annotate(n=Count("pk")).order_by())
-    rows = [[str(label), counts.get(value, 0)] for value, label in Member.Gender.choices]
+    counts = sum_cells(_member_cells(request, period), lambda c: c["gender"], "n")
+    rows = [[str(label), counts.get(value, {}).get("n", 0)] for value, label in Member.Gender.choices]
     return statistics.Table(columns=[_("Gender"), _("Members")], rows=rows)
 
 
@@ -118,7 +131,8 @@ def members_per_gender(request, period) -> statistics.Table:
 )
 def members_per_age_band(request, period) -> statistics.Table:
     day = _age_day(period)
-    rows = [[str(label), n] for label, n in count_by_age_band(_active_members(request), day=day)]
+    counts = sum_cells(_member_cells(request, period), lambda c: c["band"], "n")
+    rows = [[str(label), counts.get(i, {}).get("n", 0)] for i, (label, _low, _high) in enumerate(AGE_BANDS)]
     return statistics.Table(
         columns=[_("Age"), _("Members")], rows=rows, note=_("Age on %(day)s.") % {"day": day.isoformat()}
     )
@@ -133,7 +147,7 @@ def members_per_age_band(request, period) -> statistics.Table:
 )
 def membership_changes(request, period) -> statistics.Table:
     events = scope_queryset(
-        MembershipEvent.objects.filter(at__date__gte=period.start, at__date__lt=period.end),
+        MembershipEvent.objects.filter(at__gte=period.start_at, at__lt=period.end_at),
         request.user,
         "member__unit",
     )

@@ -13,14 +13,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 from welfare.models import RequestType, WelfareRequest
 from welfare.selectors import requests_visible_to
 
-from .. import dashboard, statistics
+from .. import dashboard, kept, statistics
 from ..dashboard import Figure, Panel, changelist_url
 from ..models import Budget
-from ..selectors import month_key
+from ..selectors import month_key, sum_cells
 
 R = WelfareRequest
 S = R.State
@@ -38,11 +39,16 @@ def welfare_panel(request) -> Panel | None:
     if not user.has_perm(PERMISSION):
         return None
     open_states = ",".join(R.OPEN_STATES)
-    counts = _visible(request).aggregate(
-        **{state: Count("pk", filter=Q(state=state)) for state in R.OPEN_STATES},
-        overdue=Count("pk", filter=R.overdue_q()),
-        unassigned=Count("pk", filter=Q(state__in=R.OPEN_STATES, assigned_to__isnull=True)),
-        mine=Count("pk", filter=Q(state__in=R.OPEN_STATES, assigned_to=user)),
+    # Every figure counts open requests ("overdue" too: its states are open ones).
+    counts = (
+        _visible(request)
+        .filter(state__in=R.OPEN_STATES)
+        .aggregate(
+            **{state: Count("pk", filter=Q(state=state)) for state in R.OPEN_STATES},
+            overdue=Count("pk", filter=R.overdue_q()),
+            unassigned=Count("pk", filter=Q(state__in=R.OPEN_STATES, assigned_to__isnull=True)),
+            mine=Count("pk", filter=Q(state__in=R.OPEN_STATES, assigned_to=user)),
+        )
     )
     url = lambda **filters: changelist_url("welfare", "welfarerequest", **filters)  # noqa: E731
     figures = [
@@ -57,11 +63,32 @@ def welfare_panel(request) -> Panel | None:
     return Panel(title=_("Welfare and rights requests"), figures=figures, order=20)
 
 
-dashboard.register("welfare", welfare_panel)
+dashboard.register("welfare", welfare_panel, area="welfare")
+# Members too: a request is scoped by its worker's unit, and nobody counts their own.
+kept.watch("welfare", WelfareRequest, RequestType, Budget, Member, OrgUnit)
 
 
 def _of_year(request, period, field="submitted_at"):
-    return _visible(request).filter(**{f"{field}__date__gte": period.start, f"{field}__date__lt": period.end})
+    return _visible(request).filter(**{f"{field}__gte": period.start_at, f"{field}__lt": period.end_at})
+
+
+def _submitted_cells(request, period) -> list[dict]:
+    """Requests submitted in the year per month and type, with the grants among them:
+    one query for the tables per month and per type (grouped by the type's key; the few
+    types are read on their own, which keeps the grouping narrow)."""
+    granted = Q(state__in=R.GRANTED_STATES)
+
+    def compute():
+        cells = list(
+            _of_year(request, period)
+            .values("request_type_id", month=TruncMonth("submitted_at"))
+            .annotate(n=Count("pk"), granted=Count("pk", filter=granted), amount=Sum("granted_amount", filter=granted))
+            .order_by()
+        )
+        types = RequestType.objects.in_bulk({cell["request_type_id"] for cell in cells})
+        return [{**cell, "type": types[cell["request_type_id"]]} for cell in cells]
+
+    return statistics.shared(request, ("welfare-submitted-cells", period.year), compute)
 
 
 def _type_label(name: str, name_en: str) -> str:
@@ -77,21 +104,13 @@ def _type_label(name: str, name_en: str) -> str:
     order=20,
 )
 def requests_per_month(request, period) -> statistics.Table:
-    rows = (
-        _of_year(request, period)
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(
-            aid=Count("pk", filter=Q(request_type__category=RequestType.Category.AID)),
-            rights=Count("pk", filter=Q(request_type__category=RequestType.Category.RIGHTS)),
-        )
-        .order_by("month")
-    )
-    by_month = {month_key(row["month"]): row for row in rows}
+    by_month = sum_cells(_submitted_cells(request, period), lambda c: (month_key(c["month"]), c["type"].category), "n")
     table = []
     for month in period.months:
-        row = by_month.get(month_key(month), {})
-        table.append([month_key(month), row.get("aid", 0), row.get("rights", 0)])
+        key = month_key(month)
+        aid = by_month.get((key, RequestType.Category.AID), {}).get("n", 0)
+        rights = by_month.get((key, RequestType.Category.RIGHTS), {}).get("n", 0)
+        table.append([key, aid, rights])
     return statistics.Table(
         columns=[_("Month"), _("Aid"), _("Rights")],
         rows=table,
@@ -109,25 +128,11 @@ def requests_per_month(request, period) -> statistics.Table:
     order=21,
 )
 def requests_per_type(request, period) -> statistics.Table:
-    granted = Q(state__in=R.GRANTED_STATES)
-    rows = (
-        _of_year(request, period)
-        .values("request_type__name", "request_type__name_en", "request_type__position", "request_type__id")
-        .annotate(
-            n=Count("pk"),
-            granted=Count("pk", filter=granted),
-            amount=Sum("granted_amount", filter=granted),
-        )
-        .order_by("request_type__position", "request_type__id")
-    )
+    cells = [{**c, "amount": c["amount"] or Decimal("0.00")} for c in _submitted_cells(request, period)]
+    by_type = sum_cells(cells, lambda c: c["type"], "n", "granted", "amount")
     table = [
-        [
-            _type_label(row["request_type__name"], row["request_type__name_en"]),
-            row["granted"],
-            row["n"] - row["granted"],
-            row["amount"] or Decimal("0.00"),
-        ]
-        for row in rows
+        [_type_label(kind.name, kind.name_en), row["granted"], row["n"] - row["granted"], row["amount"]]
+        for kind, row in sorted(by_type.items(), key=lambda item: (item[0].position, item[0].pk))
     ]
     return statistics.Table(
         # The chart stacks the first two series (granted + the rest = all requests).

@@ -8,7 +8,8 @@ register = template.Library()
 @register.inclusion_tag("backoffice/dashboard.html", takes_context=True)
 def backoffice_dashboard(context):
     request = context["request"]
-    return {"panels": dashboard.panels_for(request), "perms": context.get("perms")}
+    found = dashboard.dashboard_for(request, recount=request.GET.get("recount") == "1")
+    return {"panels": found.panels, "counted_at": found.counted_at, "perms": context.get("perms")}
 
 
 @register.simple_tag

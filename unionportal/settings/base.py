@@ -128,6 +128,11 @@ else:
         }
     }
 
+# How long the back office keeps an officer's statistics tables and dashboard panels
+# (a change to the data they count has them counted again at once).
+BACKOFFICE_STATISTICS_SECONDS = int(os.environ.get("BACKOFFICE_STATISTICS_SECONDS", "300"))
+BACKOFFICE_DASHBOARD_SECONDS = int(os.environ.get("BACKOFFICE_DASHBOARD_SECONDS", "60"))
+
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
