@@ -129,7 +129,10 @@ class Feedback(models.Model):
                 name="feedback_state_valid",
             ),
         ]
-        indexes = [models.Index(fields=["published", "published_at"], name="feedback_board_idx")]
+        indexes = [
+            models.Index(fields=["published", "published_at"], name="feedback_board_idx"),
+            models.Index(fields=["-submitted_on", "id"], name="feedback_changelist_order_idx"),
+        ]
         permissions = [
             ("answer_feedback", _("Can answer feedback")),
             ("publish_feedback", _("Can publish feedback on the board")),

@@ -184,6 +184,8 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name", "id"]
+        # The admin's search indexes (PostgreSQL only) are in migration 0003_search_indexes.
+        indexes = [models.Index(fields=["name", "id"], name="member_changelist_order_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["union", "employee_number"],
