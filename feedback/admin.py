@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.changelists import CappedCountAdminMixin
+from members.changelists import LargeChangelistMixin
 from members.scoping import UnitScopedAdminMixin
 from members.search import IndexedSearchMixin
 
@@ -91,7 +91,7 @@ class FeedbackEventInline(ReadOnlyInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(UnitScopedAdminMixin, CappedCountAdminMixin, IndexedSearchMixin, SimpleHistoryAdmin):
+class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, SimpleHistoryAdmin):
     """Officers read, answer, publish and decide feedback of their part of the tree.
 
     Everything is read-only here; changes go through the answer, state and

@@ -14,7 +14,7 @@ from backoffice.exports import ScopedExportMixin
 from backoffice.resources import DuesResource, MemberResource
 
 from . import services
-from .changelists import CappedCountAdminMixin
+from .changelists import LargeChangelistMixin
 from .forms import RejectForm
 from .models import DeletionRequest, DuesRecord, Member, MembershipEvent, OrgUnit, User
 from .scoping import UnitScopedAdminMixin
@@ -85,7 +85,7 @@ class MembershipEventInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(
-    UnitScopedAdminMixin, CappedCountAdminMixin, IndexedSearchMixin, ScopedExportMixin, SimpleHistoryAdmin
+    UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, SimpleHistoryAdmin
 ):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"

@@ -24,7 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.changelists import CappedCountAdminMixin
+from members.changelists import LargeChangelistMixin, choice_label
 from members.models import Member, User
 from members.scoping import UnitScopedAdminMixin, scope_queryset
 from members.search import IndexedSearchMixin
@@ -176,7 +176,7 @@ class WelfareRequestResource(resources.ModelResource):
 
 @admin.register(WelfareRequest)
 class WelfareRequestAdmin(
-    UnitScopedAdminMixin, CappedCountAdminMixin, IndexedSearchMixin, ExportMixin, SimpleHistoryAdmin
+    UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ExportMixin, SimpleHistoryAdmin
 ):
     unit_field = "member__unit"
     resource_classes = [WelfareRequestResource]
@@ -297,12 +297,12 @@ class WelfareRequestAdmin(
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
-        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, obj.get_state_display())
+        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, choice_label(obj, "state"))
 
     @admin.display(description=_("sensitivity"), ordering="sensitivity")
     def confidential(self, obj):
         if obj.is_confidential:
-            return format_html('<strong class="wf-confidential">{}</strong>', obj.get_sensitivity_display())
+            return format_html('<strong class="wf-confidential">{}</strong>', choice_label(obj, "sensitivity"))
         return ""
 
     @admin.display(description=_("assigned officer"), ordering="assigned_to__display_name")
