@@ -110,6 +110,9 @@ class Feedback(models.Model):
 
     history = NamedOnlyHistoricalRecords(excluded_fields=["followup_digest", "awaiting_answer"])
 
+    # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
+    SEARCH_INDEXES = dict.fromkeys(["title", "body", "official_answer"], "trigram")
+
     class Meta:
         verbose_name = _("feedback item")
         verbose_name_plural = _("feedback")
