@@ -3,7 +3,9 @@ import uuid
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.changelists import LargeChangelistMixin
 from members.scoping import UnitScopedAdminMixin
+from members.search import IndexedSearchMixin
 
 from . import services
 from .forms import AnswerForm, StateForm, UnpublishForm
-from .models import Feedback, FeedbackEvent, FeedbackMessage
+from .models import Feedback, FeedbackEvent, FeedbackMessage, FeedbackSupport
 
 
 def _is_uuid(value: str) -> bool:
@@ -29,6 +33,31 @@ def _is_uuid(value: str) -> bool:
 
 def _error_text(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", [str(exc)]))
+
+
+class UnitFilter(admin.RelatedOnlyFieldListFilter):
+    """The units of the feedback the officer sees, each unit asked for its first item (an index
+    lookup), not by reading every item."""
+
+    def field_choices(self, field, request, model_admin):
+        first_visible = model_admin.get_queryset(request).filter(unit=OuterRef("pk")).order_by().values("pk")[:1]
+        # "IS NOT NULL" of a scalar subquery: PostgreSQL would turn an EXISTS into a join
+        # over all feedback.
+        has_feedback = Q(IsNull(Subquery(first_visible), False))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to=has_feedback, ordering=ordering)
+
+
+def _support_count():
+    """Supports of each item, counted for the rows shown only (a join and GROUP BY would count them all)."""
+    supports = (
+        FeedbackSupport.objects.filter(feedback=OuterRef("pk"))
+        .order_by()
+        .values("feedback")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(supports, output_field=IntegerField()), 0)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -66,7 +95,7 @@ class FeedbackEventInline(ReadOnlyInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, SimpleHistoryAdmin):
     """Officers read, answer, publish and decide feedback of their part of the tree.
 
     Everything is read-only here; changes go through the answer, state and
@@ -92,7 +121,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
         "anonymous",
         "published",
         "awaiting_answer",
-        ("unit", admin.RelatedOnlyFieldListFilter),
+        ("unit", UnitFilter),
     ]
     list_select_related = ["unit", "author"]
     search_fields = ["title", "body", "official_answer", "author__name"]
@@ -126,7 +155,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     change_form_template = "admin/feedback/feedback/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(support_count=Count("supports"))
+        return super().get_queryset(request).annotate(support_count=_support_count())
 
     def has_add_permission(self, request):
         return False  # workers send feedback from the portal

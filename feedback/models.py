@@ -110,6 +110,9 @@ class Feedback(models.Model):
 
     history = NamedOnlyHistoricalRecords(excluded_fields=["followup_digest", "awaiting_answer"])
 
+    # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
+    SEARCH_INDEXES = dict.fromkeys(["title", "body", "official_answer"], "trigram")
+
     class Meta:
         verbose_name = _("feedback item")
         verbose_name_plural = _("feedback")
@@ -129,7 +132,10 @@ class Feedback(models.Model):
                 name="feedback_state_valid",
             ),
         ]
-        indexes = [models.Index(fields=["published", "published_at"], name="feedback_board_idx")]
+        indexes = [
+            models.Index(fields=["published", "published_at"], name="feedback_board_idx"),
+            models.Index(fields=["-submitted_on", "id"], name="feedback_changelist_order_idx"),
+        ]
         permissions = [
             ("answer_feedback", _("Can answer feedback")),
             ("publish_feedback", _("Can publish feedback on the board")),

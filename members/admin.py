@@ -14,9 +14,11 @@ from backoffice.exports import ScopedExportMixin
 from backoffice.resources import DuesResource, MemberResource
 
 from . import services
+from .changelists import LargeChangelistMixin
 from .forms import RejectForm
 from .models import DeletionRequest, DuesRecord, Member, MembershipEvent, OrgUnit, User
 from .scoping import UnitScopedAdminMixin
+from .search import IndexedSearchMixin
 
 
 def _error_text(exc: Exception) -> str:
@@ -82,7 +84,9 @@ class MembershipEventInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(UnitScopedAdminMixin, ScopedExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(
+    UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, SimpleHistoryAdmin
+):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
@@ -103,6 +107,7 @@ class MemberAdmin(UnitScopedAdminMixin, ScopedExportMixin, SimpleHistoryAdmin):
     inlines = [MembershipEventInline]
     actions = ["approve_selected", "reject_selected"]
     change_form_template = "admin/members/member/change_form.html"
+    change_list_template = "admin/members/member/change_list.html"  # the date drill-down without queries
 
     def get_urls(self):
         return [

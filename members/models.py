@@ -59,6 +59,8 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
+    # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
+    SEARCH_INDEXES = {"email": "doubled"}
     objects = UserManager()
 
     class Meta:
@@ -180,10 +182,15 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["card_token"])
 
+    # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
+    SEARCH_INDEXES = dict.fromkeys(["name", "membership_number", "employee_number", "phone", "email"], "doubled")
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name", "id"]
+        # The admin's search indexes (PostgreSQL only) are in migration 0003_search_indexes.
+        indexes = [models.Index(fields=["name", "id"], name="member_changelist_order_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["union", "employee_number"],

@@ -24,8 +24,10 @@ from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.changelists import LargeChangelistMixin, choice_label
 from members.models import Member, User
 from members.scoping import UnitScopedAdminMixin, scope_queryset
+from members.search import IndexedSearchMixin
 
 from . import selectors, services
 from .forms import DecisionForm, MessageForm, MoveForm, OnBehalfForm, TriageForm
@@ -173,7 +175,9 @@ class WelfareRequestResource(resources.ModelResource):
 
 
 @admin.register(WelfareRequest)
-class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class WelfareRequestAdmin(
+    UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ExportMixin, SimpleHistoryAdmin
+):
     unit_field = "member__unit"
     resource_classes = [WelfareRequestResource]
     list_display = [
@@ -196,8 +200,6 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
     date_hierarchy = "submitted_at"
     ordering = ["-priority", "-submitted_at", "-id"]
     autocomplete_fields = ["member"]
-    # The full count is a second COUNT over every visible row; the filtered one is enough.
-    show_full_result_count = False
     list_per_page = 50
     actions = ["assign_to_me", "start_review", "mark_paid", "close_selected"]
     form = TriageForm
@@ -295,12 +297,12 @@ class WelfareRequestAdmin(UnitScopedAdminMixin, ExportMixin, SimpleHistoryAdmin)
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
-        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, obj.get_state_display())
+        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, choice_label(obj, "state"))
 
     @admin.display(description=_("sensitivity"), ordering="sensitivity")
     def confidential(self, obj):
         if obj.is_confidential:
-            return format_html('<strong class="wf-confidential">{}</strong>', obj.get_sensitivity_display())
+            return format_html('<strong class="wf-confidential">{}</strong>', choice_label(obj, "sensitivity"))
         return ""
 
     @admin.display(description=_("assigned officer"), ordering="assigned_to__display_name")

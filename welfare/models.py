@@ -264,6 +264,9 @@ class WelfareRequest(models.Model):
 
     objects = WelfareRequestQuerySet.as_manager()
 
+    # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
+    SEARCH_INDEXES = {"reference": "prefix"}
+
     class Meta:
         verbose_name = _("welfare request")
         verbose_name_plural = _("welfare requests")

@@ -145,3 +145,34 @@ def test_unpublish_from_the_admin(named_item, officer, client_for):
     assert office.post(f"{CHANGELIST}{named_item.pk}/unpublish/", {"note": "撤下"}).status_code == 302
     named_item.refresh_from_db()
     assert named_item.published is False
+
+
+def test_the_changelist_counts_the_supports_of_each_item(officer, tree, client_for):
+    popular, quiet = (PublishedFeedbackFactory(author__unit=tree["branch_a"]) for _ in range(2))
+    for _ in range(3):
+        SupportFactory(feedback=popular)
+    SupportFactory(feedback=quiet)
+    office = client_for(officer, staff=True)
+    for order, expected in (("-9", [(popular.pk, 3), (quiet.pk, 1)]), ("9", [(quiet.pk, 1), (popular.pk, 3)])):
+        rows = office.get(CHANGELIST, {"o": order}).context["cl"].result_list  # sorted by supports
+        assert [(item.pk, item.support_count) for item in rows] == expected
+
+
+def test_the_unit_filter_offers_the_units_with_feedback_the_officer_sees(named_item, tree, officer, client_for):
+    FeedbackFactory(author__unit=tree["branch_a"], unit=tree["union_a"])
+    FeedbackFactory(author__unit=tree["branch_b"])  # another union's: neither listed nor offered
+    response = client_for(officer, staff=True).get(CHANGELIST)
+    unit_filter = next(f for f in response.context["cl"].filter_specs if f.field_path == "unit")
+    assert sorted(name for _, name in unit_filter.lookup_choices) == sorted(
+        [tree["union_a"].name, tree["branch_a"].name]
+    )
+
+
+def test_the_date_drill_down_reads_no_feedback(named_item, officer, client_for):
+    office = client_for(officer, staff=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = office.get(CHANGELIST).content.decode()
+    assert f"?submitted_on__year={named_item.submitted_on.year}" in page
+    assert not [query for query in queries if "MIN(" in query["sql"] or "DISTINCT" in query["sql"]]
+    response = office.get(CHANGELIST, {"submitted_on__year": named_item.submitted_on.year})
+    assert list(response.context["cl"].result_list) == [named_item]

@@ -1,9 +1,14 @@
-"""The welfare changelist's date drill-down, without the admin's queries.
+"""The changelists' date drill-down, without the admin's queries.
 
 Django's ``date_hierarchy`` tag first runs a MIN/MAX aggregate and then a
 DISTINCT date truncation over every visible row — two full scans on each page
 view. Years and months come from the calendar instead; the filtering itself is
-still done by the admin's ``date_hierarchy`` handling of ``submitted_at__year``...
+still done by the admin's ``date_hierarchy`` handling of ``<field>__year``...
+
+Use it in an app's ``change_list.html``::
+
+    {% extends "admin/change_list.html" %}{% load admin_calendar %}
+    {% block date_hierarchy %}{% if cl.date_hierarchy %}{% calendar_hierarchy cl %}{% endif %}{% endblock %}
 """
 
 import calendar
