@@ -311,4 +311,7 @@ class Command(BaseCommand):
                 seen.add((item.pk, member_id))
                 supports.append(FeedbackSupport(feedback=item, member_id=member_id))
         FeedbackSupport.objects.bulk_create(supports, batch_size=BATCH)
+        from feedback.services import supporter_counts_refresh
+
+        supporter_counts_refresh()  # bulk_create sends no signals
         return f"{len(items)} feedback items ({len(published)} on the board), {len(supports)} supports"
