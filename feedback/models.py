@@ -13,7 +13,6 @@ live here, in the shape of the data, not only in the code that writes it:
   recorded in ``FeedbackEvent``, which names only the officer.
 """
 
-import unicodedata
 import uuid
 
 from django.conf import settings
@@ -21,9 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from unionportal.choices import choice_label
@@ -48,10 +45,6 @@ class NamedOnlyHistoricalRecords(HistoricalRecords):
         if getattr(instance, "anonymous", False):
             return
         super().post_delete(instance, using=using, **kwargs)
-
-
-# Characters of the official answer a card of the board shows.
-ANSWER_EXCERPT = 160
 
 
 class FeedbackCategory(models.TextChoices):
@@ -163,24 +156,6 @@ class Feedback(models.Model):
 
     def get_state_display(self) -> str:
         return choice_label(self.State, self.state)
-
-    # What a card of the board says, worked out here rather than in the template:
-    # the template engine takes several times longer, twenty cards a page.
-
-    @property
-    def published_note(self) -> str:
-        return _("published %(on)s") % {"on": timezone.localdate(self.published_at).isoformat()}
-
-    @property
-    def answer_excerpt(self) -> str:
-        """The official answer cut to 160 characters, as ``truncatechars:160`` would."""
-        text = unicodedata.normalize("NFC", self.official_answer)
-        return text if len(text) <= ANSWER_EXCERPT else Truncator(text).chars(ANSWER_EXCERPT)
-
-    @property
-    def support_text(self) -> str:
-        n = self.supporter_count
-        return ngettext("%(n)s support", "%(n)s supports", n) % {"n": n}
 
     @property
     def reference(self) -> str:

@@ -9,7 +9,10 @@ another grassroots union does not see it: one factory's canteen is not the
 hospital's business.
 """
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+import sys
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 
 from members.models import Member, OrgUnit
 from members.scoping import officer_unit, sees_everything
@@ -85,6 +88,24 @@ def board_page_queryset(*, user, sort: str = "support", category: str = "") -> Q
     if category in Feedback.Category.values:
         items = items.filter(category=category)
     return items.order_by(*BOARD_SORTS.get(sort, BOARD_SORTS["support"]))
+
+
+def board_page(*, user, sort: str = "support", category: str = "", number=None, per_page: int = 20) -> Page:
+    """A page of the board and the number of items on it, in one query (a window
+    count beside each row, not a count query before the page); past the last
+    page or on an empty board, as ``Paginator.get_page`` does."""
+    items = board_page_queryset(user=user, sort=sort, category=category)
+    paginator = Paginator(items, per_page)
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    if 1 <= wanted and wanted * per_page <= sys.maxsize:  # an offset the database can take
+        rows = list(items.annotate(total=Window(Count("*")))[(wanted - 1) * per_page : wanted * per_page])
+        if rows:
+            paginator.count = rows[0].total
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
 
 
 def member_for_user(user) -> Member | None:
