@@ -201,7 +201,6 @@ def activity_page(
             overridden=_overridden(member),
             restricted=_restricted(),
             places_taken=_registration_count(Registration.PLACE_STATUSES),
-            waiting_count=_registration_count([R.WAITING]),
         )
         .filter(_visible(member, registered=Q(registration_status__isnull=False), excepted=Q(overridden=True)))
         .select_related("unit")
