@@ -26,7 +26,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -75,11 +74,11 @@ class Availability(NamedTuple):
 
 @dataclass
 class ActivityRow:
-    """One card of the activity list.
+    """One card of the activity list: the activity (its part of the card is
+    the activity_card tag's), the worker's registration and eligibility.
 
-    What the card shows is worked out here rather than in the template: the
-    template engine takes several times longer than plain Python to format the
-    date, reverse the URL and pick the sentence, and the list shows many cards.
+    Whether the worker can take part is worked out here rather than in the
+    template, which takes several times longer to pick the sentence.
     """
 
     activity: Activity
@@ -89,18 +88,6 @@ class ActivityRow:
     @property
     def is_for_me(self) -> bool:
         return self.registration_status in Registration.ACTIVE_STATUSES or self.eligibility.eligible
-
-    @property
-    def url(self) -> str:
-        return self.activity.get_absolute_url()
-
-    @property
-    def starts_iso(self) -> str:
-        return timezone.localtime(self.activity.starts_at).isoformat()
-
-    @property
-    def starts_text(self) -> str:
-        return date_format(timezone.localtime(self.activity.starts_at), "DATETIME_FORMAT")
 
     @property
     def availability(self) -> Availability:

@@ -16,8 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -403,20 +402,6 @@ def feedback_support(*, feedback: Feedback, member: Member) -> bool:
 def feedback_support_withdraw(*, feedback: Feedback, member: Member) -> bool:
     deleted, _ = FeedbackSupport.objects.filter(feedback=feedback, member=member).delete()
     return bool(deleted)
-
-
-def supporter_counts_refresh() -> int:
-    """Recount ``Feedback.supporter_count`` from the supports, for rows written
-    without signals (``bulk_create`` in the benchmark's seed). Returns the
-    number of items updated."""
-    counted = (
-        FeedbackSupport.objects.filter(feedback=OuterRef("pk"))
-        .order_by()
-        .values("feedback")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Feedback.objects.update(supporter_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
 
 
 # --- Personal data ----------------------------------------------------------------

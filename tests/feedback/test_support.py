@@ -59,20 +59,6 @@ def test_the_item_keeps_count_of_its_supports(published, other_worker, tree):
     assert published.supporter_count == 0
 
 
-def test_counts_are_rebuilt_after_supports_written_in_bulk(published, other_worker, tree):
-    FeedbackSupport.objects.bulk_create(
-        [
-            FeedbackSupport(feedback=published, member=m)
-            for m in (other_worker, ActiveMemberFactory(unit=tree["branch_a"]))
-        ]
-    )
-    published.refresh_from_db()
-    assert published.supporter_count == 0  # bulk_create bypasses the count
-    services.supporter_counts_refresh()
-    published.refresh_from_db()
-    assert published.supporter_count == 2
-
-
 def test_unpublished_items_cannot_be_supported(named_item, other_worker):
     with pytest.raises(ValidationError):
         services.feedback_support(feedback=named_item, member=other_worker)
