@@ -14,6 +14,7 @@ The template must depend on nothing else: pass every value it shows
 
 from functools import lru_cache
 
+from django.forms import BoundField
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -36,6 +37,22 @@ def render_kept(template_name: str, **values) -> SafeString:
 @lru_cache(maxsize=FRAGMENTS_KEPT)
 def _render(template_name: str, values: tuple, *_context) -> SafeString:
     return render_to_string(template_name, dict(values))
+
+
+def select_field(field: BoundField) -> SafeString:
+    """A choice field of a list page's filter form, kept: rendered through Django's
+    widget templates, the filter form cost more than a page of cards."""
+    chosen = field.value()
+    return render_kept(
+        "includes/select_field.html",
+        name=field.html_name,
+        id=field.id_for_label,
+        label=str(field.label),
+        label_suffix=field.form.label_suffix,
+        choices=tuple((str(value), str(text)) for value, text in field.field.choices),
+        chosen="" if chosen is None else str(chosen),
+        errors=tuple(field.errors),
+    )
 
 
 def reverse_kept(viewname: str, *args) -> str:

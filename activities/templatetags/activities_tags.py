@@ -1,10 +1,11 @@
 from django import template
 
-from unionportal.fragments import render_kept
+from unionportal.fragments import render_kept, select_field
 
 from .. import selectors
 
 register = template.Library()
+register.simple_tag(select_field)
 
 
 @register.inclusion_tag("activities/includes/check_in_panel.html", takes_context=True)

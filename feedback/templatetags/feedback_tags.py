@@ -1,10 +1,11 @@
 from django import template
 
-from unionportal.fragments import render_kept, reverse_kept
+from unionportal.fragments import render_kept, reverse_kept, select_field
 
 from ..models import Feedback
 
 register = template.Library()
+register.simple_tag(select_field)
 
 
 @register.simple_tag

@@ -113,6 +113,16 @@ def test_the_list_pages_through_many_activities_and_keeps_the_filter(worker_clie
     assert "剩余 10 个名额（共 10 个）" in shown["读书会第25期"]
 
 
+def test_the_filter_form_keeps_the_choice_and_says_what_is_wrong(worker_client, activity):
+    url = reverse("activities:list")
+    page = worker_client.get(url, {"category": "care", "for_me": "on"}).content.decode()
+    assert '<option value="care" selected>' in page
+    assert 'name="for_me" id="id_for_me" checked' in page
+    page = worker_client.get(url, {"category": "<script>"}).content.decode()
+    assert 'aria-invalid="true"' in page and "<script>" not in page
+    assert '<p class="error" id="id_category_error">' in page
+
+
 def test_the_list_shrugs_off_bad_filters(worker_client, activity):
     response = worker_client.get(reverse("activities:list"), {"category": "<script>", "page": "999x"})
     assert response.status_code == 200
