@@ -115,7 +115,7 @@ class ActivityRow:
 
 
 # The list's per-activity facts, as subqueries on the activity's row written out:
-# built with Subquery/Exists, these five cost the ORM more time to assemble and
+# built with Subquery/Exists, these four cost the ORM more time to assemble and
 # compile than the database takes to run the query (measured on the bench).
 _TABLES = {
     "activity": Activity._meta.db_table,
