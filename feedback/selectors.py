@@ -25,6 +25,9 @@ BOARD_SORTS = {
 }
 
 
+BOARD_FIELDS = ["unit", "category", "title", "state", "published_at", "official_answer", "supporter_count"]
+
+
 def _ancestor_paths(unit: OrgUnit) -> list[str]:
     """Paths of the units above ``unit``: prefixes of its materialised path, no query."""
     step = OrgUnit.steplen
@@ -81,7 +84,8 @@ def board_page_queryset(*, user, sort: str = "support", category: str = "") -> Q
                 OrgUnit.objects.filter(board_area_q(unit, field="")).order_by().values_list("pk", flat=True)
             )
             items = items.filter(unit_id__in=unit_ids)
-    items = items.select_related("unit").annotate(support_count=F("supporter_count"))
+    # Only what the board shows: the database sorts (and counts) these rows whole.
+    items = items.select_related("unit").only(*BOARD_FIELDS, "unit__name").annotate(support_count=F("supporter_count"))
     member = member_for_user(user)
     if member is not None:
         items = items.annotate(supported=Exists(FeedbackSupport.objects.filter(feedback=OuterRef("pk"), member=member)))
