@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from activities import services
-from activities.models import Activity, Rating, Registration
+from activities.models import Activity, EligibilityOverride, Rating, Registration
 from members.models import Member
 from tests.activities.factories import ActivityFactory
 from tests.factories import UserFactory, add_unit
@@ -35,6 +35,24 @@ def test_the_list_shows_activities_of_the_workers_part_of_the_tree(worker_client
     response = worker_client.get(reverse("activities:list"))
     assert response.status_code == 200
     assert titles(response) == ["全市职工书法展", "甲厂读书会"]
+
+
+def test_the_list_also_shows_what_the_worker_signed_up_for_or_was_let_into_elsewhere(
+    worker_client, tree, worker, officer, make_members
+):
+    """A worker who moved from union B keeps seeing B's activity they signed up for, and one
+    an officer let them into; nothing else of union B."""
+    ActivityFactory(unit=tree["union_b"], title="乙厂篮球赛")
+    signed_up = ActivityFactory(unit=tree["union_b"], title="乙厂读书会")
+    let_in = ActivityFactory(unit=tree["union_b"], title="乙厂合唱团")
+    Registration.objects.create(activity=signed_up, member=worker, status=S.CONFIRMED)
+    EligibilityOverride.objects.create(activity=let_in, member=worker, reason="借调到乙厂", by=officer)
+    ActivityFactory(unit=tree["union_a"], title="甲厂讲座")
+    response = worker_client.get(reverse("activities:list"))
+    assert sorted(titles(response)) == sorted(["乙厂读书会", "乙厂合唱团", "甲厂讲座"])
+    shown = cards(response)
+    assert "我： 已确认" in shown["乙厂读书会"]
+    assert "剩余 10 个名额（共 10 个）" in shown["乙厂合唱团"]  # the exception lets them in
 
 
 def test_the_list_filters_by_category_and_for_me(worker_client, tree):
