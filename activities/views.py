@@ -53,8 +53,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def activity_list(request):
-    # The list needs the member's unit, not their account (saves a join).
-    member = Member.objects.select_related("unit").filter(user=request.user).first()
+    # The list needs the member's unit, not their account; get() builds no ordering.
+    try:
+        member = Member.objects.select_related("unit").get(user=request.user)
+    except Member.DoesNotExist:
+        member = None
     form = ActivityFilterForm(request.GET or None)
     category, for_me = "", False
     if form.is_bound and form.is_valid():
