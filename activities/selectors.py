@@ -179,6 +179,14 @@ def _registration_count(statuses) -> RawSQL:
     )
 
 
+# What the list and the eligibility rules read: the rest stays in the database.
+LIST_FIELDS = [
+    *["title", "category", "place", "unit", "starts_at", "capacity", "waiting_list", "allocation", "status"],
+    *["members_only", "gender", "min_age", "max_age", "retired"],
+    *["unit__name", "unit__path", "unit__depth", "unit__kind"],
+]
+
+
 def activity_page(
     *,
     member: Member,
@@ -206,6 +214,7 @@ def activity_page(
         )
         .filter(_visible(member, registered=_signed_up(member), excepted=_excepted(member)))
         .select_related("unit")
+        .only(*LIST_FIELDS)
         .order_by("starts_at", "id")
     )
     if category:
