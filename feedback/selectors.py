@@ -67,26 +67,31 @@ def board_for_user(user) -> QuerySet[Feedback]:
     return published.none() if unit is None else published.filter(board_area_q(unit))
 
 
-def board_page_queryset(*, user, sort: str = "support", category: str = "") -> QuerySet[Feedback]:
+def _board_units(user) -> dict | None:
+    """The units whose items are on ``user``'s board, by id (with their names, for
+    the cards); ``None`` for someone who sees every item."""
+    if sees_everything(user):
+        return None
+    unit = _board_unit(user)
+    if unit is None:
+        return {}
+    return {u.pk: u for u in OrgUnit.objects.filter(board_area_q(unit, field="")).order_by().only("name")}
+
+
+def board_page_queryset(*, user, sort: str = "support", category: str = "", units: dict | None) -> QuerySet[Feedback]:
     """The board with support counts and "you support this" in one query.
 
-    The items are picked by the ids of the board's units (one small query
+    The items are picked by the ids of the board's units (``units``, read
     first), so the database reads them through the board's index instead of
-    joining every published item to the tree; the count of supports is the
-    one kept on the item.
+    joining every published item to the tree, and does not join the units
+    either; the count of supports is the one kept on the item.
     """
     items = Feedback.objects.filter(published=True)
-    if not sees_everything(user):
-        unit = _board_unit(user)
-        if unit is None:
-            items = items.none()
-        else:
-            unit_ids = list(
-                OrgUnit.objects.filter(board_area_q(unit, field="")).order_by().values_list("pk", flat=True)
-            )
-            items = items.filter(unit_id__in=unit_ids)
-    # Only what the board shows: the database sorts (and counts) these rows whole.
-    items = items.select_related("unit").only(*BOARD_FIELDS, "unit__name").annotate(support_count=F("supporter_count"))
+    if units is None:
+        items = items.select_related("unit").only(*BOARD_FIELDS, "unit__name")
+    else:
+        items = items.filter(unit_id__in=list(units)).only(*BOARD_FIELDS)
+    items = items.annotate(support_count=F("supporter_count"))
     member = member_for_user(user)
     if member is not None:
         items = items.annotate(supported=_supported_by(member))
@@ -109,18 +114,26 @@ def board_page(*, user, sort: str = "support", category: str = "", number=None, 
     """A page of the board and the number of items on it, in one query (a window
     count beside each row, not a count query before the page); past the last
     page or on an empty board, as ``Paginator.get_page`` does."""
-    items = board_page_queryset(user=user, sort=sort, category=category)
+    units = _board_units(user)
+    items = board_page_queryset(user=user, sort=sort, category=category, units=units)
     paginator = Paginator(items, per_page)
     try:
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
+    page = None
     if 1 <= wanted and wanted * per_page <= sys.maxsize:  # an offset the database can take
         rows = list(items.annotate(total=Window(Count("*")))[(wanted - 1) * per_page : wanted * per_page])
         if rows:
             paginator.count = rows[0].total
-            return Page(rows, wanted, paginator)
-    return paginator.get_page(number)
+            page = Page(rows, wanted, paginator)
+    if page is None:
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+    if units is not None:
+        for item in page.object_list:
+            item.unit = units[item.unit_id]
+    return page
 
 
 def member_for_user(user) -> Member | None:
