@@ -96,16 +96,19 @@ def _unit_names(units: list[OrgUnit]) -> str:
     return pgettext("list separator", ", ").join(unit.name for unit in sorted(units, key=lambda unit: unit.path))
 
 
-def eligibility_reasons(*, activity: Activity, member: Member) -> list[str]:
+def eligibility_reasons(
+    *, activity: Activity, member: Member, eligible_units: list[OrgUnit] | None = None
+) -> list[str]:
     """Every rule of ``activity`` that ``member`` does not meet, as a sentence
     the worker can read. Empty when they may sign up.
 
-    Reads ``activity.eligible_units.all()``: prefetch it when checking many.
+    Reads ``activity.eligible_units.all()`` unless ``eligible_units`` (the
+    same units) is given: pass it, or prefetch, when checking many.
     """
     reasons = []
     if not activity.unit.contains(member.unit):
         reasons.append(_("This activity is for members of %(units)s.") % {"units": activity.unit.name})
-    units = list(activity.eligible_units.all())
+    units = list(activity.eligible_units.all()) if eligible_units is None else eligible_units
     if units and not any(unit.contains(member.unit) for unit in units):
         reasons.append(_("This activity is for members of %(units)s.") % {"units": _unit_names(units)})
     if activity.members_only and not member.is_active_member:
@@ -163,11 +166,18 @@ def eligibility_rules(*, activity: Activity) -> list[str]:
     return rules
 
 
-def eligibility_check(*, activity: Activity, member: Member, overridden: bool | None = None) -> Eligibility:
+def eligibility_check(
+    *,
+    activity: Activity,
+    member: Member,
+    overridden: bool | None = None,
+    eligible_units: list[OrgUnit] | None = None,
+) -> Eligibility:
     """The member's eligibility, with an officer's exception taken into account.
 
-    Pass ``overridden`` when it is known already (lists), to save a query."""
-    reasons = eligibility_reasons(activity=activity, member=member)
+    Pass ``overridden`` and ``eligible_units`` when they are known already
+    (lists), to save queries."""
+    reasons = eligibility_reasons(activity=activity, member=member, eligible_units=eligible_units)
     if reasons and overridden is None:
         overridden = EligibilityOverride.objects.filter(activity=activity, member=member).exists()
     return Eligibility(reasons=tuple(reasons), overridden=bool(overridden))

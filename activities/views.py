@@ -53,13 +53,22 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def activity_list(request):
-    member = _own_member(request)
+    # The list needs the member's unit, not their account; get() builds no ordering.
+    try:
+        member = Member.objects.select_related("unit").get(user=request.user)
+    except Member.DoesNotExist:
+        member = None
     form = ActivityFilterForm(request.GET or None)
     category, for_me = "", False
     if form.is_bound and form.is_valid():
         category, for_me = form.cleaned_data["category"], form.cleaned_data["for_me"]
-    rows = [] if member is None else selectors.activity_rows(member=member, category=category, for_me=for_me)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    if member is None:
+        page = Paginator([], PAGE_SIZE).get_page(number)
+    else:
+        page = selectors.activity_page(
+            member=member, category=category, for_me=for_me, number=number, per_page=PAGE_SIZE
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -9,6 +9,7 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from members import data_export, erasure
 
+        from . import signals  # noqa: F401
         from .services import member_feedback_data, member_feedback_erase
 
         data_export.register("feedback", member_feedback_data)

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from unionportal.choices import choice_label
+
 
 class NamedOnlyHistoricalRecords(HistoricalRecords):
     """History of named items only.
@@ -107,8 +109,12 @@ class Feedback(models.Model):
     )
     # The author wrote since the officers last answered.
     awaiting_answer = models.BooleanField(_("new reply from the author"), default=False)
+    # How many members support it, kept by feedback/signals.py with every support
+    # saved or deleted: the board sorts by it, and counting supports for every
+    # item on a board before picking a page of them was most of the board's time.
+    supporter_count = models.PositiveIntegerField(_("supports"), default=0, editable=False)
 
-    history = NamedOnlyHistoricalRecords(excluded_fields=["followup_digest", "awaiting_answer"])
+    history = NamedOnlyHistoricalRecords(excluded_fields=["followup_digest", "awaiting_answer", "supporter_count"])
 
     # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
     SEARCH_INDEXES = dict.fromkeys(["title", "body", "official_answer"], "trigram")
@@ -135,6 +141,8 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["published", "published_at"], name="feedback_board_idx"),
             models.Index(fields=["-submitted_on", "id"], name="feedback_changelist_order_idx"),
+            # A member's board is the published items of a few units, found by their ids.
+            models.Index(fields=["unit"], condition=Q(published=True), name="feedback_board_unit_idx"),
         ]
         permissions = [
             ("answer_feedback", _("Can answer feedback")),
@@ -146,6 +154,12 @@ class Feedback(models.Model):
 
     def get_absolute_url(self):
         return reverse("feedback:detail", args=[self.pk])
+
+    def get_category_display(self) -> str:
+        return choice_label(self.Category, self.category)
+
+    def get_state_display(self) -> str:
+        return choice_label(self.State, self.state)
 
     @property
     def reference(self) -> str:

@@ -9,7 +9,11 @@ another grassroots union does not see it: one factory's canteen is not the
 hospital's business.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+import sys
+
+from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
 
 from members.models import Member, OrgUnit
 from members.scoping import officer_unit, sees_everything
@@ -22,6 +26,9 @@ BOARD_SORTS = {
 }
 
 
+BOARD_FIELDS = ["unit", "category", "title", "state", "published_at", "official_answer", "supporter_count"]
+
+
 def _ancestor_paths(unit: OrgUnit) -> list[str]:
     """Paths of the units above ``unit``: prefixes of its materialised path, no query."""
     step = OrgUnit.steplen
@@ -29,13 +36,25 @@ def _ancestor_paths(unit: OrgUnit) -> list[str]:
 
 
 def board_area_q(unit: OrgUnit, field: str = "unit") -> Q:
-    """Items whose unit is in ``unit``'s grassroots union or above it."""
+    """Items whose unit is in ``unit``'s grassroots union or above it (``field=""``:
+    the units themselves)."""
     union = unit.grassroots_union
-    return Q(**{f"{field}__path__startswith": union.path}) | Q(**{f"{field}__path__in": _ancestor_paths(union)})
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__startswith": union.path}) | Q(**{f"{prefix}path__in": _ancestor_paths(union)})
 
 
 def board_for_member(*, member: Member) -> QuerySet[Feedback]:
     return Feedback.objects.filter(board_area_q(member.unit), published=True)
+
+
+def _board_unit(user) -> OrgUnit | None:
+    """The unit whose board ``user`` sees: their member profile's, or, for an
+    officer without one, the unit they act for."""
+    member = member_for_user(user)
+    if member is not None:
+        # The member's grassroots union, kept on the member: no walk up the tree.
+        return member.union
+    return officer_unit(user)
 
 
 def board_for_user(user) -> QuerySet[Feedback]:
@@ -44,24 +63,77 @@ def board_for_user(user) -> QuerySet[Feedback]:
     published = Feedback.objects.filter(published=True)
     if sees_everything(user):
         return published
-    member = member_for_user(user)
-    if member is not None:
-        return published.filter(board_area_q(member.unit))
-    unit = officer_unit(user)
-    if unit is not None:
-        return published.filter(board_area_q(unit))
-    return published.none()
+    unit = _board_unit(user)
+    return published.none() if unit is None else published.filter(board_area_q(unit))
 
 
-def board_page_queryset(*, user, sort: str = "support", category: str = "") -> QuerySet[Feedback]:
-    """The board with support counts and "you support this" in one query."""
-    items = board_for_user(user).select_related("unit").annotate(support_count=Count("supports"))
+def _board_units(user) -> dict | None:
+    """The units whose items are on ``user``'s board, by id (with their names, for
+    the cards); ``None`` for someone who sees every item."""
+    if sees_everything(user):
+        return None
+    unit = _board_unit(user)
+    if unit is None:
+        return {}
+    return {u.pk: u for u in OrgUnit.objects.filter(board_area_q(unit, field="")).order_by().only("name")}
+
+
+def board_page_queryset(*, user, sort: str = "support", category: str = "", units: dict | None) -> QuerySet[Feedback]:
+    """The board with support counts and "you support this" in one query.
+
+    The items are picked by the ids of the board's units (``units``, read
+    first), so the database reads them through the board's index instead of
+    joining every published item to the tree, and does not join the units
+    either; the count of supports is the one kept on the item.
+    """
+    items = Feedback.objects.filter(published=True)
+    if units is None:
+        items = items.select_related("unit").only(*BOARD_FIELDS, "unit__name")
+    else:
+        items = items.filter(unit_id__in=list(units)).only(*BOARD_FIELDS)
+    items = items.annotate(support_count=F("supporter_count"))
     member = member_for_user(user)
     if member is not None:
-        items = items.annotate(supported=Exists(FeedbackSupport.objects.filter(feedback=OuterRef("pk"), member=member)))
+        items = items.annotate(supported=_supported_by(member))
     if category in Feedback.Category.values:
         items = items.filter(category=category)
     return items.order_by(*BOARD_SORTS.get(sort, BOARD_SORTS["support"]))
+
+
+def _supported_by(member: Member) -> RawSQL:
+    # Exists(FeedbackSupport...) as SQL: the ORM took longer to build it than the database to run it.
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {FeedbackSupport._meta.db_table} s"
+        f" WHERE s.feedback_id = {Feedback._meta.db_table}.id AND s.member_id = %s)",
+        [member.pk],
+        output_field=BooleanField(),
+    )
+
+
+def board_page(*, user, sort: str = "support", category: str = "", number=None, per_page: int = 20) -> Page:
+    """A page of the board and the number of items on it, in one query (a window
+    count beside each row, not a count query before the page); past the last
+    page or on an empty board, as ``Paginator.get_page`` does."""
+    units = _board_units(user)
+    items = board_page_queryset(user=user, sort=sort, category=category, units=units)
+    paginator = Paginator(items, per_page)
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    page = None
+    if 1 <= wanted and wanted * per_page <= sys.maxsize:  # an offset the database can take
+        rows = list(items.annotate(total=Window(Count("*")))[(wanted - 1) * per_page : wanted * per_page])
+        if rows:
+            paginator.count = rows[0].total
+            page = Page(rows, wanted, paginator)
+    if page is None:
+        page = paginator.get_page(number)
+        page.object_list = list(page.object_list)
+    if units is not None:
+        for item in page.object_list:
+            item.unit = units[item.unit_id]
+    return page
 
 
 def member_for_user(user) -> Member | None:
@@ -69,7 +141,10 @@ def member_for_user(user) -> Member | None:
         return None
     cached = getattr(user, "_feedback_member", False)
     if cached is False:
-        cached = Member.objects.select_related("unit", "user").filter(user=user).first()
+        try:  # one member per account; get() leaves out first()'s ordering
+            cached = Member.objects.select_related("unit", "union", "user").get(user=user)
+        except Member.DoesNotExist:
+            cached = None
         user._feedback_member = cached
     return cached
 

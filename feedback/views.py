@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -61,8 +60,9 @@ def board(request):
     if form.is_valid():
         sort = form.cleaned_data["sort"] or "support"
         category = form.cleaned_data["category"]
-    items = selectors.board_page_queryset(user=request.user, sort=sort, category=category)
-    page = Paginator(items, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.board_page(
+        user=request.user, sort=sort, category=category, number=request.GET.get("page"), per_page=BOARD_PAGE_SIZE
+    )
     return render(
         request,
         "feedback/board.html",

@@ -1,17 +1,18 @@
 """The worker's pages: list, detail, sign-up and cancel buttons, my activities, ratings."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from activities import services
-from activities.models import Activity, Rating, Registration
+from activities.models import Activity, EligibilityOverride, Rating, Registration
 from members.models import Member
 from tests.activities.factories import ActivityFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, add_unit
 
 S = Registration.Status
 
@@ -36,6 +37,24 @@ def test_the_list_shows_activities_of_the_workers_part_of_the_tree(worker_client
     assert titles(response) == ["全市职工书法展", "甲厂读书会"]
 
 
+def test_the_list_also_shows_what_the_worker_signed_up_for_or_was_let_into_elsewhere(
+    worker_client, tree, worker, officer, make_members
+):
+    """A worker who moved from union B keeps seeing B's activity they signed up for, and one
+    an officer let them into; nothing else of union B."""
+    ActivityFactory(unit=tree["union_b"], title="乙厂篮球赛")
+    signed_up = ActivityFactory(unit=tree["union_b"], title="乙厂读书会")
+    let_in = ActivityFactory(unit=tree["union_b"], title="乙厂合唱团")
+    Registration.objects.create(activity=signed_up, member=worker, status=S.CONFIRMED)
+    EligibilityOverride.objects.create(activity=let_in, member=worker, reason="借调到乙厂", by=officer)
+    ActivityFactory(unit=tree["union_a"], title="甲厂讲座")
+    response = worker_client.get(reverse("activities:list"))
+    assert sorted(titles(response)) == sorted(["乙厂读书会", "乙厂合唱团", "甲厂讲座"])
+    shown = cards(response)
+    assert "我： 已确认" in shown["乙厂读书会"]
+    assert "剩余 10 个名额（共 10 个）" in shown["乙厂合唱团"]  # the exception lets them in
+
+
 def test_the_list_filters_by_category_and_for_me(worker_client, tree):
     ActivityFactory(unit=tree["union_a"], title="读书会", category=Activity.Category.LEARNING)
     ActivityFactory(unit=tree["union_a"], title="篮球赛", category=Activity.Category.CULTURE_SPORT)
@@ -45,6 +64,81 @@ def test_the_list_filters_by_category_and_for_me(worker_client, tree):
     url = reverse("activities:list")
     assert titles(worker_client.get(url, {"category": "culture_sport"})) == ["篮球赛", "男子足球"]
     assert titles(worker_client.get(url, {"category": "culture_sport", "for_me": "on"})) == ["篮球赛"]
+
+
+def cards(response) -> dict[str, str]:
+    """Each card of the list, by the activity's title: its text without tags or extra spaces."""
+    page = response.content.decode()
+    found = {}
+    for card in page.split('<li class="card">')[1:]:
+        text = " ".join(re.sub(r"<[^>]+>", " ", card[: card.index("</li>")]).split())
+        title = re.search(r"<h2><a [^>]*>([^<]+)</a>", card).group(1)
+        found[title] = text
+    return found
+
+
+def test_each_card_says_whether_the_worker_can_take_part_and_why_not(
+    worker_client, tree, worker, officer, make_members
+):
+    signed_up = ActivityFactory(unit=tree["union_a"], title="已报名的讲座")
+    services.registration_signup(activity=signed_up, member=worker, by=worker.user)
+    ActivityFactory(unit=tree["union_a"], title="男子篮球赛", gender=Member.Gender.MALE)
+    excepted = ActivityFactory(unit=tree["union_a"], title="破例的足球赛", gender=Member.Gender.MALE)
+    services.eligibility_override_grant(activity=excepted, member=worker, reason="队里缺人", by=officer)
+    other_branch = add_unit(tree["union_a"], "甲厂二车间", "branch")
+    ActivityFactory(unit=tree["union_a"], title="二车间的培训", eligible_units=[other_branch])
+    ActivityFactory(unit=tree["union_a"], title="还有名额的讲座", capacity=10)
+    first, second = make_members(2)
+    full = ActivityFactory(unit=tree["union_a"], title="满员的登山", capacity=1)
+    closed = ActivityFactory(unit=tree["union_a"], title="满员的合唱排练", capacity=1, waiting_list=False)
+    for activity in (full, closed):
+        services.registration_signup(activity=activity, member=first, by=first.user)
+    services.registration_signup(activity=full, member=second, by=second.user)  # waiting: takes no place
+    shown = cards(worker_client.get(reverse("activities:list")))
+    assert "我： 已确认" in shown["已报名的讲座"]
+    assert "您不符合条件： 本活动仅限男会员参加。" in shown["男子篮球赛"]
+    assert "剩余 10 个名额（共 10 个）" in shown["破例的足球赛"]
+    assert "您不符合条件： 本活动面向甲厂二车间的会员。" in shown["二车间的培训"]
+    assert "剩余 10 个名额（共 10 个）" in shown["还有名额的讲座"]
+    assert "已满员，可报名候补" in shown["满员的登山"]
+    assert shown["满员的合唱排练"].endswith("已满员")
+
+
+def test_a_lottery_card_says_places_are_drawn(worker_client, lottery):
+    assert "2 个名额，报名截止后抽签" in cards(worker_client.get(reverse("activities:list")))[lottery.title]
+
+
+def test_the_list_pages_through_many_activities_and_keeps_the_filter(worker_client, tree):
+    soon = timezone.now() + timedelta(days=3)
+    for n in range(25):
+        ActivityFactory(
+            unit=tree["union_a"],
+            title=f"读书会第{n + 1:02d}期",
+            starts_at=soon + timedelta(hours=n),
+            ends_at=soon + timedelta(hours=n, minutes=90),
+        )
+    ActivityFactory(unit=tree["union_a"], title="篮球赛", category=Activity.Category.CULTURE_SPORT)
+    url = reverse("activities:list")
+    first = worker_client.get(url, {"category": "learning"})
+    assert titles(first) == [f"读书会第{n:02d}期" for n in range(1, 21)]
+    page = first.content.decode()
+    assert "第 1 页，共 2 页" in page
+    assert 'href="?category=learning&amp;page=2"' in page
+    second = worker_client.get(url, {"category": "learning", "page": "2"})
+    assert titles(second) == [f"读书会第{n:02d}期" for n in range(21, 26)]
+    assert 'href="?category=learning&amp;page=1"' in second.content.decode()
+    shown = cards(second)
+    assert "剩余 10 个名额（共 10 个）" in shown["读书会第25期"]
+
+
+def test_the_filter_form_keeps_the_choice_and_says_what_is_wrong(worker_client, activity):
+    url = reverse("activities:list")
+    page = worker_client.get(url, {"category": "care", "for_me": "on"}).content.decode()
+    assert '<option value="care" selected>' in page
+    assert 'name="for_me" id="id_for_me" checked' in page
+    page = worker_client.get(url, {"category": "<script>"}).content.decode()
+    assert 'aria-invalid="true"' in page and "<script>" not in page
+    assert '<p class="error" id="id_category_error">' in page
 
 
 def test_the_list_shrugs_off_bad_filters(worker_client, activity):

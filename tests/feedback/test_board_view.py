@@ -98,3 +98,37 @@ def test_an_officer_without_a_profile_sees_the_board_of_their_unit(officer, sibl
     assert list(client.get("/feedback/").context["page"].object_list) == [item]
     client.force_login(sibling_officer)
     assert list(client.get("/feedback/").context["page"].object_list) == []
+
+
+def test_the_board_pages_through_its_items_and_a_page_past_the_end_shows_the_last(worker, tree, client):
+    for _ in range(25):
+        PublishedFeedbackFactory(author__unit=tree["branch_a"])
+    client.force_login(worker.user)
+    first = client.get("/feedback/")
+    assert len(first.context["page"].object_list) == 20
+    assert "第 1 页，共 2 页" in first.content.decode()
+    second = client.get("/feedback/?sort=support&category=&page=2")
+    assert len(second.context["page"].object_list) == 5
+    shown = {item.pk for item in first.context["page"].object_list} | {
+        item.pk for item in second.context["page"].object_list
+    }
+    assert len(shown) == 25
+    for past_the_end in ("3", "999", "0"):
+        assert client.get(f"/feedback/?page={past_the_end}").context["page"].number == 2
+
+
+def test_a_card_shows_the_item_as_it_is_now(named_item, officer, other_worker, client):
+    """Cards are kept between requests: a new support, state or answer must show at once."""
+    services.feedback_publish(feedback=named_item, by=officer, official_answer="正在研究。")
+    client.force_login(other_worker.user)
+    page = client.get("/feedback/").content.decode()
+    assert "0 人支持" in page and "state-answered" in page and "正在研究。" in page
+    services.feedback_support(feedback=named_item, member=other_worker)
+    services.feedback_transition(feedback=named_item, to="adopted", by=officer)
+    page = client.get("/feedback/").content.decode()
+    assert "1 人支持" in page and "state-adopted" in page
+    assert 'aria-pressed="true"' in page
+    other_worker.user.language = "en"
+    other_worker.user.save()
+    page = client.get("/feedback/").content.decode()
+    assert "1 support" in page and "State: adopted" in page

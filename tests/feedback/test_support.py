@@ -7,7 +7,7 @@ from django.test import Client
 
 from feedback import services
 from feedback.models import FeedbackSupport
-from tests.factories import MemberFactory
+from tests.factories import ActiveMemberFactory, MemberFactory
 from tests.markers import requires_postgres
 
 
@@ -41,6 +41,22 @@ def test_a_support_can_be_withdrawn(published, other_worker, client):
     client.post(f"/feedback/{published.pk}/support/")
     client.post(f"/feedback/{published.pk}/support/", {"withdraw": "1"})
     assert not FeedbackSupport.objects.exists()
+
+
+def test_the_item_keeps_count_of_its_supports(published, other_worker, tree):
+    third = ActiveMemberFactory(unit=tree["branch_a"])
+    services.feedback_support(feedback=published, member=other_worker)
+    services.feedback_support(feedback=published, member=third)
+    services.feedback_support(feedback=published, member=third)  # a second click counts once
+    published.refresh_from_db()
+    assert published.supporter_count == 2
+    services.feedback_support_withdraw(feedback=published, member=third)
+    services.feedback_support_withdraw(feedback=published, member=third)  # nothing left to withdraw
+    published.refresh_from_db()
+    assert published.supporter_count == 1
+    FeedbackSupport.objects.filter(member=other_worker).delete()  # as the admin or a cascade would
+    published.refresh_from_db()
+    assert published.supporter_count == 0
 
 
 def test_unpublished_items_cannot_be_supported(named_item, other_worker):
@@ -117,3 +133,5 @@ def test_concurrent_supports_from_the_service_insert_exactly_one_row_on_postgres
         t.join()
     assert sorted(results) == [False, False, False, True]
     assert FeedbackSupport.objects.count() == 1
+    published.refresh_from_db()
+    assert published.supporter_count == 1

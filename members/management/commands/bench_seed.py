@@ -310,7 +310,6 @@ class Command(BaseCommand):
                     published_by=officer if published else None,
                 )
             )
-        Feedback.objects.bulk_create(items, batch_size=BATCH)
         published = [item for item in items if item.published]
         supports, seen = [], set()
         for _ in range(self.count(50_000)):
@@ -319,5 +318,8 @@ class Command(BaseCommand):
             if (item.pk, member_id) not in seen:
                 seen.add((item.pk, member_id))
                 supports.append(FeedbackSupport(feedback=item, member_id=member_id))
+                # bulk_create sends no signals: count here, before the items are written.
+                item.supporter_count += 1
+        Feedback.objects.bulk_create(items, batch_size=BATCH)
         FeedbackSupport.objects.bulk_create(supports, batch_size=BATCH)
         return f"{len(items)} feedback items ({len(published)} on the board), {len(supports)} supports"

@@ -1,0 +1,66 @@
+"""Fragments of list pages rendered once and kept, by everything they show.
+
+A card of a busy list (an activity, an item on the feedback board) reads the
+same for everyone who sees it in the same language: only the per-member part
+beside it differs. Rendering a page of cards through the template engine
+cost more than the rest of those pages, so ``render_kept`` renders a card's
+template from plain values and keeps the result in this process, under those
+values and what else changes the text (the language, the time zone, the
+URLs' prefix). Changed data is a new key; an old card just ages out.
+
+The template must depend on nothing else: pass every value it shows
+(hashable: strings, numbers, dates, UUIDs), never a model instance.
+"""
+
+from functools import lru_cache
+
+from django.forms import BoundField
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
+
+# About 1 KB a card: a few MB at most per process.
+FRAGMENTS_KEPT = 4096
+
+
+def render_kept(template_name: str, **values) -> SafeString:
+    return _render(
+        template_name,
+        tuple(values.items()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
+
+
+@lru_cache(maxsize=FRAGMENTS_KEPT)
+def _render(template_name: str, values: tuple, *_context) -> SafeString:
+    return render_to_string(template_name, dict(values))
+
+
+def select_field(field: BoundField) -> SafeString:
+    """A choice field of a list page's filter form, kept: rendered through Django's
+    widget templates, the filter form cost more than a page of cards."""
+    chosen = field.value()
+    return render_kept(
+        "includes/select_field.html",
+        name=field.html_name,
+        id=field.id_for_label,
+        label=str(field.label),
+        label_suffix=field.form.label_suffix,
+        choices=tuple((str(value), str(text)) for value, text in field.field.choices),
+        chosen="" if chosen is None else str(chosen),
+        errors=tuple(field.errors),
+    )
+
+
+def reverse_kept(viewname: str, *args) -> str:
+    """``reverse(viewname, args=args)``, kept the same way: a list page reverses
+    the same URL pattern for every row, each time at some cost."""
+    return _reverse(viewname, args, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=FRAGMENTS_KEPT)
+def _reverse(viewname: str, args: tuple, prefix: str, urlconf) -> str:
+    return reverse(viewname, urlconf=urlconf, args=args)
