@@ -684,7 +684,8 @@ def main() -> int:
         write_readme(results)
     for name, measured, met in check_targets(results):
         say(f"  {'met    ' if met else 'NOT MET'}  {name}: {measured}")
-    say(f"Results in {RESULTS.relative_to(ROOT)} and {README.relative_to(ROOT)}")
+    if not (PAGES or ONLY):
+        say(f"Results in {RESULTS.relative_to(ROOT)} and {README.relative_to(ROOT)}")
     return 0
 
 
