@@ -277,3 +277,27 @@ def test_officers_edit_service_levels_and_schemes(officer, staff_client, hardshi
     assert client.get(f"/admin/welfare/requesttype/{hardship.pk}/change/").status_code == 200
     assert client.get("/admin/welfare/benefitscheme/").status_code == 200
     assert client.get(f"/admin/welfare/requesttype/{hardship.pk}/delete/").status_code == 403
+
+
+def test_the_changelist_rows_are_djangos_markup(worker, other_worker, officer, welfare_officer, staff_client):
+    """The rows are written by ``members.changelists.row_html``: cell for cell what Django's admin
+    writes (links keeping the filters, classes, empty values, choices, escaping)."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    from members.changelists import row_html
+
+    late = _overdue(submit(worker))
+    services.request_assign(request=submit(other_worker, "illness"), officer=officer, by=officer)
+    submit(worker, "discrimination", sensitivity="confidential")
+    closed = move(move(submit(other_worker, "wage-arrears"), S.IN_REVIEW, officer), S.REJECTED, officer, "不符合")
+    assert late.is_overdue() and closed.state == S.REJECTED
+    client = staff_client(welfare_officer)
+    for params in ({}, {"q": "WF-", "o": "2.-3"}, {"state": "rejected", "assigned": "nobody"}):
+        response = client.get(CHANGELIST, params)
+        cl = response.context["cl"]
+        assert cl.result_list
+        write = row_html(cl)
+        for request in cl.result_list:
+            row = "".join(items_for_result(cl, request, None))
+            assert write(request) == row
+            assert f"<tr>{row}</tr>" in response.content.decode()
