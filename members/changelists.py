@@ -26,10 +26,11 @@ from django.contrib.admin.utils import (
     lookup_field,
     quote,
 )
-from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html
@@ -53,23 +54,65 @@ class AtLeast(int):
 
 
 class CappedCountPaginator(Paginator):
+    """Counts no further than a little beyond the page shown. On the first page, the page's rows
+    are read first: when there are fewer than a page of them (a search, a narrow filter) they are
+    the count, and no count query is needed (``first_rows``, which the changelist then shows)."""
+
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, page_number=1):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.limit = max(COUNT_AT_LEAST, (max(page_number, 1) + PAGES_AHEAD) * int(per_page))
+        self.page_number = page_number
+        self.first_rows = None  # the whole list, when it is shorter than a page
+        self._page_one = None
+
+    def page(self, number):
+        if self._page_one is not None and self.validate_number(number) == 1:
+            return self._get_page(self._page_one, 1, self)
+        return super().page(number)
 
     @cached_property
     def count(self) -> int:
+        if self.page_number == 1 and not self.orphans and isinstance(self.object_list, QuerySet):
+            rows = self._page_one = list(self.object_list[: self.per_page])
+            if len(rows) < self.per_page:
+                self.first_rows = rows
+                return len(rows)
         # Any `limit + 1` rows tell whether there are more than `limit`: no ordering, no
         # annotations (such as the feedback's support counts) needed.
         found = self.object_list.order_by().values("pk")[: self.limit + 1].count()
         return AtLeast(self.limit) if found > self.limit else found
 
 
+class LargeChangeList(ChangeList):
+    """The changelist of ``LargeChangelistMixin``: a short first page read once (for the count and
+    for the rows), and the rows read with only the columns the list shows (``list_only``)."""
+
+    def get_results(self, request):
+        everything = self.queryset
+        only = getattr(self.model_admin, "list_only", None)
+        if only:
+            self.queryset = everything.only(*only)
+        try:
+            super().get_results(request)
+        finally:
+            self.queryset = everything  # actions and exports get whole rows
+        rows = getattr(self.paginator, "first_rows", None)
+        if rows is not None and not self.multi_page and not self.list_editable:
+            self.result_list = rows  # what Django would read again: the whole (short) list
+
+
 class LargeChangelistMixin:
     """For a ModelAdmin of many rows: no full count, a page count that stops a little beyond
-    the page shown, and a selection checkbox per row without a template rendering each."""
+    the page shown, a short list read once, and a selection checkbox per row without a template
+    rendering each. ``list_only`` (field paths, ``only()``'s) limits the columns read for the rows
+    shown; every field the columns use must be in it (else a query per row: the tests counting
+    queries with twice the rows catch that)."""
 
     show_full_result_count = False
+    list_only = None
+
+    def get_changelist(self, request, **kwargs):
+        return LargeChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # The changelist's page is ?p=, the autocomplete's (which pages search results) ?page=.
