@@ -301,3 +301,35 @@ def test_the_changelist_rows_are_djangos_markup(worker, other_worker, officer, w
             row = "".join(items_for_result(cl, request, None))
             assert write(request) == row
             assert f"<tr>{row}</tr>" in response.content.decode()
+
+
+def test_the_kept_filter_panel_is_djangos_and_follows_the_address_the_language_and_the_types(
+    worker, officer, staff_client
+):
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    from members.templatetags.admin_rows import kept_list_filters
+    from welfare.models import RequestType
+
+    submit(worker)
+    client = staff_client(officer)
+
+    def panels(**params):
+        cl = client.get(CHANGELIST, params).context["cl"]
+        djangos = "".join(admin_list_filter(cl, spec) for spec in cl.filter_specs)
+        return kept_list_filters(cl), djangos
+
+    for params in ({}, {"state": "submitted"}, {"overdue": "yes", "q": "x"}, {}):
+        kept, djangos = panels(**params)
+        assert kept == djangos
+    assert panels()[0] != panels(state="submitted")[0]
+    RequestType.objects.create(
+        code="flood", category="aid", name="洪灾救助", name_en="Flood aid", days_to_first_response=2, days_to_decision=5
+    )
+    kept, djangos = panels()
+    assert "洪灾救助" in kept and kept == djangos
+    chinese = kept
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    kept, djangos = panels()
+    assert "Flood aid" in kept and kept == djangos != chinese
