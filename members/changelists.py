@@ -14,6 +14,7 @@ import html
 import operator
 from urllib.parse import quote as url_quote
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name
@@ -101,6 +102,49 @@ class LargeChangeList(ChangeList):
             self.result_list = rows  # what Django would read again: the whole (short) list
 
 
+class _KeptWidget:
+    """A widget whose HTML is kept per process by everything it is made of (widgets of the action
+    bar: the same few choices on every page, rendered through two templates per option)."""
+
+    _kept: dict = {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = tuple((str(v), str(label)) for v, label in getattr(self, "choices", ()))
+        key = (
+            type(self),
+            get_language(),
+            name,
+            str(value),
+            tuple(sorted((k, str(v)) for k, v in {**self.attrs, **(attrs or {})}.items())),
+            choices,
+            type(renderer),
+        )
+        html = self._kept.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self._kept) >= 200:
+                self._kept.clear()
+            self._kept[key] = html
+        return html
+
+
+class _KeptSelect(_KeptWidget, forms.Select):
+    pass
+
+
+class _KeptHiddenInput(_KeptWidget, forms.HiddenInput):
+    pass
+
+
+class KeptActionForm(helpers.ActionForm):
+    """The admin's action bar form, its widgets kept (``_KeptWidget``)."""
+
+    action = forms.ChoiceField(label=helpers.ActionForm.base_fields["action"].label, widget=_KeptSelect)
+    select_across = forms.BooleanField(
+        label="", required=False, initial=0, widget=_KeptHiddenInput({"class": "select-across"})
+    )
+
+
 class LargeChangelistMixin:
     """For a ModelAdmin of many rows: no full count, a page count that stops a little beyond
     the page shown, a short list read once, and a selection checkbox per row without a template
@@ -110,6 +154,7 @@ class LargeChangelistMixin:
 
     show_full_result_count = False
     list_only = None
+    action_form = KeptActionForm
 
     def get_changelist(self, request, **kwargs):
         return LargeChangeList

@@ -144,3 +144,22 @@ def test_the_member_autocomplete_finds_by_part_of_a_name_in_the_officers_units(s
         found += [item["id"] for item in response.json()["results"]]
         more, page = response.json()["pagination"]["more"], page + 1
     assert len(set(found)) == 7
+
+
+def test_the_kept_action_bar_is_djangos(staff_client, officer, tree):
+    from django.contrib.admin.helpers import ActionForm
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    member_admin = admin.site._registry[Member]
+    request = RequestFactory().get(CHANGELIST)
+    request.user = officer
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            choices = member_admin.get_action_choices(request)
+            ours, djangos = changelists.KeptActionForm(auto_id=None), ActionForm(auto_id=None)
+            ours.fields["action"].choices = djangos.fields["action"].choices = choices
+            assert [str(field) for field in ours] == [str(field) for field in djangos]
+            assert [str(field.label) for field in ours] == [str(field.label) for field in djangos]
+    page = staff_client(officer).get(CHANGELIST).content.decode()
+    assert str(ours["select_across"]) in page
