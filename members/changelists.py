@@ -33,6 +33,8 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -247,6 +249,8 @@ def _column(cl, index: int, name, first: bool):
         plain = "action-checkbox" if name == "action_checkbox" else f"field-{css}"
         classes = (f' class="{plain}"', f' class="{plain} nowrap"')
         missing = f' class="field-{css}"'  # Django's class for a related object that is gone
+        if name == "action_checkbox" and getattr(type(model_admin), name, None) is LargeChangelistMixin.action_checkbox:
+            return _checkbox_cell(classes[0]), link
 
         def cell(obj):
             try:
@@ -290,6 +294,25 @@ def _column(cl, index: int, name, first: bool):
                 except (KeyError, TypeError):
                     return display_for_field(value, field, empty, avoid_link=link)
 
+        elif isinstance(field, models.DateTimeField):
+            shape = get_format("DATETIME_FORMAT")  # what formats.localize() looks up for each value
+
+            def shown_value(obj):
+                value = getattr(obj, field.name)
+                if value in field.empty_values:
+                    return empty
+                return dateformat.format(timezone.template_localtime(value), shape)
+
+        elif isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField):
+
+            def shown_value(obj):
+                value = getattr(obj, field.name)
+                if value is None or value == "":
+                    return empty
+                if type(value) is str:
+                    return value
+                return display_for_field(value, field, empty, avoid_link=link)
+
         else:
 
             def shown_value(obj):
@@ -302,6 +325,18 @@ def _column(cl, index: int, name, first: bool):
                 return missing, empty
 
     return cell, link
+
+
+def _checkbox_cell(row_class: str):
+    """``LargeChangelistMixin.action_checkbox``'s cell, its label translated once per page."""
+    head = f'<input type="checkbox" name="{html.escape(helpers.ACTION_CHECKBOX_NAME)}" value="'
+    label = _("Select this object for an action - {}")
+
+    def cell(obj):
+        aria = label.format(html.escape(str(obj)))
+        return row_class, SafeString(f'{head}{html.escape(str(obj.pk))}" class="action-select" aria-label="{aria}">')
+
+    return cell
 
 
 def row_html(cl):

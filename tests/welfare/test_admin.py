@@ -292,7 +292,11 @@ def test_the_changelist_rows_are_djangos_markup(worker, other_worker, officer, w
     closed = move(move(submit(other_worker, "wage-arrears"), S.IN_REVIEW, officer), S.REJECTED, officer, "不符合")
     assert late.is_overdue() and closed.state == S.REJECTED
     client = staff_client(welfare_officer)
-    for params in ({}, {"q": "WF-", "o": "2.-3"}, {"state": "rejected", "assigned": "nobody"}):
+    pages = [{}, {"q": "WF-", "o": "2.-3"}, {"state": "rejected", "assigned": "nobody"}, {"language": "en"}]
+    for params in pages:
+        if params.pop("language", None):
+            welfare_officer.language = "en"  # English labels and dates
+            welfare_officer.save(update_fields=["language"])
         response = client.get(CHANGELIST, params)
         cl = response.context["cl"]
         assert cl.result_list
