@@ -295,13 +295,13 @@ def _column(cl, index: int, name, first: bool):
                     return display_for_field(value, field, empty, avoid_link=link)
 
         elif isinstance(field, models.DateTimeField):
-            shape = get_format("DATETIME_FORMAT")  # what formats.localize() looks up for each value
+            write_date = _date_writer(get_format("DATETIME_FORMAT"))  # formats.localize()'s format
 
             def shown_value(obj):
                 value = getattr(obj, field.name)
                 if value in field.empty_values:
                     return empty
-                return dateformat.format(timezone.template_localtime(value), shape)
+                return write_date(timezone.template_localtime(value))
 
         elif isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField):
 
@@ -325,6 +325,22 @@ def _column(cl, index: int, name, first: bool):
                 return missing, empty
 
     return cell, link
+
+
+def _date_writer(shape: str):
+    """``dateformat.format(value, shape)`` with ``shape`` split into its parts once, not for each value."""
+    parts = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(str(shape))):
+        if i % 2:
+            parts.append((True, piece))
+        elif piece:
+            parts.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+
+    def write(value) -> str:
+        shown = dateformat.DateFormat(value)
+        return "".join(str(getattr(shown, piece)()) if code else piece for code, piece in parts)
+
+    return write
 
 
 def _checkbox_cell(row_class: str):

@@ -37,11 +37,27 @@ from members.changelists import row_html
 register = template.Library()
 
 
+# Column headers kept by what they show (their sorting links follow the address).
+_HEADERS: dict = {}
+
+
+def _headers(cl) -> list[dict]:
+    sortable_by = cl.sortable_by if cl.sortable_by is None else tuple(cl.sortable_by)
+    key = (cl.opts.label, get_language(), cl.get_query_string(), tuple(map(str, cl.list_display)), sortable_by)
+    headers = _HEADERS.get(key)
+    if headers is None:
+        headers = [{**header, "text": str(header["text"])} for header in result_headers(cl)]
+        if len(_HEADERS) >= _PANELS_MAX:
+            _HEADERS.clear()
+        _HEADERS[key] = headers
+    return headers
+
+
 def fast_result_list(cl):
     write = row_html(cl)
     if write is None:
         return result_list(cl)
-    headers = list(result_headers(cl))
+    headers = _headers(cl)
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
