@@ -195,6 +195,23 @@ class WelfareRequestAdmin(
     list_display_links = ["reference"]
     list_filter = ["state", RequestTypeFilter, "priority", AssignedFilter, OverdueFilter, "sensitivity"]
     list_select_related = ["member__unit", "request_type", "assigned_to"]
+    # The columns the rows read (LargeChangelistMixin): not the descriptions, decisions, accounts.
+    list_only = [
+        "reference",
+        "state",
+        "priority",
+        "sensitivity",
+        "submitted_at",
+        "first_response_due",
+        "first_response_at",
+        "decision_due",
+        "member__name",
+        "member__unit__name",
+        "request_type__name",
+        "request_type__name_en",
+        "assigned_to__display_name",
+        "assigned_to__email",
+    ]
     search_fields = ["^reference", "member__name"]
     search_help_text = _("Reference (WF-2026-000123) or the worker's name")
     date_hierarchy = "submitted_at"

@@ -72,13 +72,30 @@ def test_the_selection_checkbox_is_djangos(staff_client, officer, worker):
     assert member_admin.action_checkbox(worker) == ModelAdmin.action_checkbox(member_admin, worker)
 
 
-def test_the_member_changelist_counts_no_more_rows_than_it_needs(staff_client, officer, tree):
-    ActiveMemberFactory.create_batch(3, unit=tree["branch_a"])
+def _counts_and_row_reads(client, **params) -> tuple[list[str], int, object]:
     with CaptureQueriesContext(connection) as queries:
-        _page(staff_client(officer))
+        response = _page(client, **params)
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    reads = sum(1 for query in queries if 'FROM "members_member"' in query["sql"] and "COUNT(" not in query["sql"])
+    return counts, reads, response
+
+
+def test_the_member_changelist_counts_no_more_rows_than_it_needs(staff_client, officer, tree, small_pages):
+    ActiveMemberFactory.create_batch(3, unit=tree["branch_a"])
+    client = staff_client(officer)
+    counts, reads, _ = _counts_and_row_reads(client)
     assert len(counts) == 1  # no second, unfiltered count
     assert "LIMIT" in counts[0].upper()
+    assert reads == 1  # the first page is read once, for the count and for the rows
+
+
+def test_a_list_shorter_than_a_page_is_read_once_and_not_counted(staff_client, officer, tree, small_pages):
+    members = ActiveMemberFactory.create_batch(3, unit=tree["branch_a"], name="欧阳小明")
+    client = staff_client(officer)
+    counts, reads, response = _counts_and_row_reads(client, q=members[0].membership_number)
+    assert counts == [] and reads == 1
+    assert [m.pk for m in response.context["cl"].result_list] == [members[0].pk]
+    assert response.context["cl"].result_count == 1
 
 
 def test_the_member_changelist_and_its_search_cost_the_same_with_twice_the_members(staff_client, officer, tree):
@@ -127,3 +144,22 @@ def test_the_member_autocomplete_finds_by_part_of_a_name_in_the_officers_units(s
         found += [item["id"] for item in response.json()["results"]]
         more, page = response.json()["pagination"]["more"], page + 1
     assert len(set(found)) == 7
+
+
+def test_the_kept_action_bar_is_djangos(staff_client, officer, tree):
+    from django.contrib.admin.helpers import ActionForm
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    member_admin = admin.site._registry[Member]
+    request = RequestFactory().get(CHANGELIST)
+    request.user = officer
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            choices = member_admin.get_action_choices(request)
+            ours, djangos = changelists.KeptActionForm(auto_id=None), ActionForm(auto_id=None)
+            ours.fields["action"].choices = djangos.fields["action"].choices = choices
+            assert [str(field) for field in ours] == [str(field) for field in djangos]
+            assert [str(field.label) for field in ours] == [str(field.label) for field in djangos]
+    page = staff_client(officer).get(CHANGELIST).content.decode()
+    assert str(ours["select_across"]) in page

@@ -277,3 +277,67 @@ def test_officers_edit_service_levels_and_schemes(officer, staff_client, hardshi
     assert client.get(f"/admin/welfare/requesttype/{hardship.pk}/change/").status_code == 200
     assert client.get("/admin/welfare/benefitscheme/").status_code == 200
     assert client.get(f"/admin/welfare/requesttype/{hardship.pk}/delete/").status_code == 403
+
+
+def test_the_changelist_rows_are_djangos_markup(worker, other_worker, officer, welfare_officer, staff_client):
+    """The rows are written by ``members.changelists.row_html``: cell for cell what Django's admin
+    writes (links keeping the filters, classes, empty values, choices, escaping)."""
+    from django.contrib.admin.templatetags.admin_list import items_for_result, result_list
+    from django.template.loader import render_to_string
+
+    from members.changelists import row_html
+
+    late = _overdue(submit(worker))
+    services.request_assign(request=submit(other_worker, "illness"), officer=officer, by=officer)
+    submit(worker, "discrimination", sensitivity="confidential")
+    closed = move(move(submit(other_worker, "wage-arrears"), S.IN_REVIEW, officer), S.REJECTED, officer, "不符合")
+    assert late.is_overdue() and closed.state == S.REJECTED
+    client = staff_client(welfare_officer)
+    pages = [{}, {"q": "WF-", "o": "2.-3"}, {"state": "rejected", "assigned": "nobody"}, {"language": "en"}]
+    for params in pages:
+        if params.pop("language", None):
+            welfare_officer.language = "en"  # English labels and dates
+            welfare_officer.save(update_fields=["language"])
+        response = client.get(CHANGELIST, params)
+        cl = response.context["cl"]
+        assert cl.result_list
+        write = row_html(cl)
+        page = response.content.decode()
+        for request in cl.result_list:
+            row = "".join(items_for_result(cl, request, None))
+            assert write(request) == row
+            assert f"<tr>{row}</tr>" in page
+        djangos = render_to_string("admin/change_list_results.html", result_list(cl))
+        assert djangos.split("<tbody>")[0] in page  # the column headers and their sorting links
+
+
+def test_the_kept_filter_panel_is_djangos_and_follows_the_address_the_language_and_the_types(
+    worker, officer, staff_client
+):
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    from members.templatetags.admin_rows import kept_list_filters
+    from welfare.models import RequestType
+
+    submit(worker)
+    client = staff_client(officer)
+
+    def panels(**params):
+        cl = client.get(CHANGELIST, params).context["cl"]
+        djangos = "".join(admin_list_filter(cl, spec) for spec in cl.filter_specs)
+        return kept_list_filters(cl), djangos
+
+    for params in ({}, {"state": "submitted"}, {"overdue": "yes", "q": "x"}, {}):
+        kept, djangos = panels(**params)
+        assert kept == djangos
+    assert panels()[0] != panels(state="submitted")[0]
+    RequestType.objects.create(
+        code="flood", category="aid", name="洪灾救助", name_en="Flood aid", days_to_first_response=2, days_to_decision=5
+    )
+    kept, djangos = panels()
+    assert "洪灾救助" in kept and kept == djangos
+    chinese = kept
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    kept, djangos = panels()
+    assert "Flood aid" in kept and kept == djangos != chinese

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "welfare",
     "feedback",
     "backoffice",
-    "django.contrib.admin",
+    "unionportal.admin_site.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
