@@ -107,7 +107,7 @@ class Composer:
             )
             return (CRLF.join(headers) + CRLF + CRLF + body).encode()
         # A single text part: its own headers are the message's.
-        return (CRLF.join(headers) + CRLF + text + CRLF).encode()
+        return (CRLF.join(headers) + CRLF + text).encode()
 
     def send(self, notification, *, message_id: str, connection) -> None:
         """Send one row over ``connection`` (opened by the caller); raises on failure."""

@@ -45,6 +45,8 @@ BACKOFF_SECONDS = [60, 300, 1800, 7200, 21600]
 # Ids handed to one "send many" task: one SMTP connection for all of them.
 SEND_BATCH = 200
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Fewer new rows than this are inserted the ordinary way (COPY needs a savepoint: two more queries).
+COPY_FROM_ROWS = 100
 # What sending a row reads of it.
 SEND_FIELDS = ("key", "user_id", "to_email", "optional", "subject", "body_text", "body_html", "headers")
 
@@ -246,14 +248,14 @@ def _insert_new(rows: list[dict]) -> None:
     """Insert rows (field values by attribute name) whose keys did not exist a moment ago;
     a key inserted meanwhile is ignored.
 
-    On PostgreSQL with COPY: thousands of rendered mails at once cost a
+    On PostgreSQL, from ``COPY_FROM_ROWS`` rows, with COPY: thousands of rendered mails at once cost a
     fraction of what one multi-row INSERT does (Django prepares every value of
     every field, psycopg quotes arrays of long texts in Python). COPY cannot
     skip a duplicate key, so should another run have inserted one of these
     keys since we looked, the batch is inserted again the ordinary way, which
     skips it.
     """
-    if db_connection.vendor != "postgresql":
+    if db_connection.vendor != "postgresql" or len(rows) < COPY_FROM_ROWS:
         _bulk_create_new(rows)
         return
     from psycopg.types.json import Jsonb
@@ -370,7 +372,8 @@ def notification_claim_many(*, notification_ids: Sequence[int]) -> tuple[list[in
             )
             if claimed:
                 Notification.objects.filter(pk__in=claimed).update(**claim)
-        return claimed, now
+        ours = set(claimed)
+        return [pk for pk in ids if pk in ours], now
     # SQLite: one writer at a time; the conditional UPDATE decides, the claim time tells which rows are ours.
     if Notification.objects.filter(_claimable(now), pk__in=ids).update(**claim) == 0:
         return [], now
