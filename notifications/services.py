@@ -19,6 +19,8 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape as html_escape
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,7 +33,6 @@ from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from kombu.exceptions import OperationalError
 
 from members.models import Member
@@ -47,8 +48,8 @@ SEND_BATCH = 200
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # Fewer new rows than this are inserted the ordinary way (COPY needs a savepoint: two more queries).
 COPY_FROM_ROWS = 100
-# What sending a row reads of it.
-SEND_FIELDS = ("key", "user_id", "to_email", "optional", "subject", "body_text", "body_html", "headers")
+# What sending a row reads of it (``Outgoing``).
+SEND_FIELDS = ("pk", "key", "user_id", "to_email", "optional", "subject", "body_text", "body_html", "headers")
 
 
 def _render_parts(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -92,19 +93,26 @@ class Stencil:
         # A "<" after each marker tells an escaped insertion ("&lt;") from a verbatim one.
         probe = {name: f"{marker}-{name}-<" for name in fields}
         pattern = re.compile(re.escape(marker) + r"-([A-Za-z_]+)-(<|&lt;)")
-        self.parts = []
+        # Each part becomes a format string: "{name_text}" where the value goes as it is,
+        # "{name_html}" where it goes escaped; the rest, braces doubled, as rendered.
+        self.formats = []
         for rendered in _render_parts(template=template, context=probe, language=language):
             pieces, position = [], 0
             for match in pattern.finditer(rendered):
-                pieces += [rendered[position : match.start()], (match.group(1), match.group(2) != "<")]
+                literal = rendered[position : match.start()].replace("{", "{{").replace("}", "}}")
+                kind = "text" if match.group(2) == "<" else "html"
+                pieces += [literal, f"{{{match.group(1)}_{kind}}}"]
                 position = match.end()
-            pieces.append(rendered[position:])
-            self.parts.append(pieces)
+            pieces.append(rendered[position:].replace("{", "{{").replace("}", "}}"))
+            self.formats.append("".join(pieces))
 
     def render(self, context: dict) -> tuple[str, str, str]:
-        values = {name: {False: str(value), True: escape(value)} for name, value in context.items()}
-        parts = ["".join(p if isinstance(p, str) else values[p[0]][p[1]] for p in pieces) for pieces in self.parts]
-        return _finish(*parts)
+        values = {}
+        for name, value in context.items():
+            values[f"{name}_text"] = value
+            values[f"{name}_html"] = html_escape(value)  # what the template's autoescaping does
+        subject, text, html = (part.format_map(values) for part in self.formats)
+        return _finish(subject, text, html)
 
     @classmethod
     def for_mail(cls, *, template: str, language: str, context: dict) -> "Stencil | None":
@@ -438,6 +446,20 @@ def _unsubscribed(notifications: Iterable[Notification]) -> set[int]:
     return {n.pk for n in optional if (n.user_id in off_users if n.user_id else n.to_email.lower() in off_emails)}
 
 
+class Outgoing(NamedTuple):
+    """What sending reads of an outbox row (a model instance per row cost more than composing the mail)."""
+
+    pk: int
+    key: str
+    user_id: int | None
+    to_email: str
+    optional: bool
+    subject: str
+    body_text: str
+    body_html: str
+    headers: dict
+
+
 class _SentMarks:
     """Marks one row "sent" the moment the mail server accepted it: one small UPDATE each.
 
@@ -534,7 +556,7 @@ def notification_send_many(*, notification_ids: Iterable[int], deadline: float |
     claimed, claimed_at = notification_claim_many(notification_ids=notification_ids)
     if not claimed:
         return 0
-    rows = Notification.objects.only(*SEND_FIELDS).in_bulk(claimed)
+    rows = {row[0]: Outgoing(*row) for row in Notification.objects.filter(pk__in=claimed).values_list(*SEND_FIELDS)}
     skipped = _unsubscribed(rows.values())
     if skipped:
         Notification.objects.filter(pk__in=skipped).update(status=Notification.Status.SKIPPED)
