@@ -274,7 +274,8 @@ def _insert_new(rows: list[dict]) -> None:
     table = db_connection.ops.quote_name(Notification._meta.db_table)
     columns = ", ".join(db_connection.ops.quote_name(field.column) for field in fields)
     try:
-        with transaction.atomic(), db_connection.cursor() as cursor:
+        # psycopg's own cursor, for COPY; Django's wrapper turns its errors into Django's (IntegrityError).
+        with transaction.atomic(), db_connection.cursor() as cursor, db_connection.wrap_database_errors:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # nosec B608 - our own names
                 for row in rows:
                     values = {**defaults, **row}
@@ -509,7 +510,8 @@ class _SentMarks:
             from psycopg.types.numeric import Int8
 
             params[2] = Int8(notification_id)  # one prepared statement whatever the id's size
-            self.cursor.execute(self.sql, params, prepare=True)
+            with db_connection.wrap_database_errors:  # psycopg's errors as Django's, as for any query
+                self.cursor.execute(self.sql, params, prepare=True)
         else:
             self.cursor.execute(self.sql, params)
 

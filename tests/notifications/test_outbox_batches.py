@@ -19,6 +19,7 @@ from notifications.models import Notification
 from notifications.outbound import Composer
 from notifications.reminders import birthday_greetings_queue
 from notifications.services import Mail, Stencil, notification_enqueue_many, render_email
+from tests.markers import requires_postgres
 from tests.notifications.helpers import sweep_after_grace
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,25 @@ def test_other_mail_back_ends_get_ordinary_django_messages(worker, settings):
     )  # fmt: skip
     assert services.notification_send(notification_id=row.pk)
     assert django_mail.outbox[-1].extra_headers["Message-ID"].startswith(f"<outbox.{row.pk}.")
+
+
+def test_the_unsubscribe_links_of_a_batch_are_each_members_own(client, worker, other_worker, settings):
+    links = services.unsubscribe_urls_for(members=[worker, other_worker])
+    assert links == {m.pk: services.unsubscribe_url_for(member=m) for m in (worker, other_worker)}
+    assert client.post(links[other_worker.pk].removeprefix(settings.SITE_URL)).status_code == 200
+    worker.refresh_from_db()
+    other_worker.refresh_from_db()
+    assert (worker.wants_optional_mail, other_worker.wants_optional_mail) == (True, False)
+
+
+@requires_postgres
+def test_on_postgresql_keys_another_run_inserted_meanwhile_are_skipped(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        assert len(queue_greetings(150)) == 150  # from COPY_FROM_ROWS rows on, copied in
+    fields = ("key", "to_email", "user_id", "template", "language", "optional", "subject", "body_text", "body_html")
+    rows = [{**row, "headers": {}} for row in Notification.objects.order_by("pk").values(*fields)]
+    # A second run that looked for these keys before the first one inserted them, with ten more of its own.
+    services._insert_new(rows + [{**row, "key": row["key"] + ":more"} for row in rows[:10]])
+    assert Notification.objects.count() == 160
+    assert sweep_after_grace() == 160
+    assert len(mailoutbox) == 160
