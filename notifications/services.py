@@ -12,17 +12,23 @@ Scheduled reminders (``notifications.reminders``) write many rows at once with
 
 import hashlib
 import logging
+import re
+import secrets
 import time
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from html import escape as html_escape
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection as db_connection
+from django.db.models import F, JSONField, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,23 +38,96 @@ from kombu.exceptions import OperationalError
 from members.models import Member
 
 from .models import Notification
+from .outbound import Composer
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = [60, 300, 1800, 7200, 21600]
 # Ids handed to one "send many" task: one SMTP connection for all of them.
-SEND_BATCH = 100
+SEND_BATCH = 200
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Fewer new rows than this are inserted the ordinary way (COPY needs a savepoint: two more queries).
+COPY_FROM_ROWS = 100
+# What sending a row reads of it (``Outgoing``).
+SEND_FIELDS = ("pk", "key", "user_id", "to_email", "optional", "subject", "body_text", "body_html", "headers")
 
 
-def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    """Render ``notifications/email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``."""
+def _render_parts(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     ctx = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
         subject = render_to_string(f"notifications/email/{template}-subject.txt", ctx)
         text = render_to_string(f"notifications/email/{template}-body.txt", ctx)
         html = render_to_string(f"notifications/email/{template}-body.html", ctx)
+    return subject, text, html
+
+
+def _finish(subject: str, text: str, html: str) -> tuple[str, str, str]:
     return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Render ``notifications/email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``."""
+    return _finish(*_render_parts(template=template, context=context, language=language))
+
+
+# Templates that only print these context values as they are (no filter, no
+# condition on them), besides ``unsubscribe_url``: a scheduled job renders
+# them once per language and fills each recipient in (``Stencil``).
+STENCIL_FIELDS = {"birthday-greeting": frozenset({"name", "unsubscribe_url"})}
+
+
+class Stencil:
+    """An e-mail rendered once with markers where the recipient's values go.
+
+    Rendering three templates per recipient was most of a large reminder
+    job's time; a birthday greeting differs from one member to the next only
+    by the name and the unsubscribe link. The markers show where each value
+    goes and whether the template escaped it there (the HTML part does, the
+    text parts do not), so ``render`` gives what ``render_email`` would.
+    ``for_mail`` checks that on the first recipient and returns ``None`` (render
+    each mail in full) should a template ever stop printing a value as it is.
+    """
+
+    def __init__(self, *, template: str, language: str, fields: Iterable[str]):
+        marker = "stencil" + secrets.token_hex(6)
+        # A "<" after each marker tells an escaped insertion ("&lt;") from a verbatim one.
+        probe = {name: f"{marker}-{name}-<" for name in fields}
+        pattern = re.compile(re.escape(marker) + r"-([A-Za-z_]+)-(<|&lt;)")
+        # Each part becomes a format string: "{name_text}" where the value goes as it is,
+        # "{name_html}" where it goes escaped; the rest, braces doubled, as rendered.
+        self.formats = []
+        for rendered in _render_parts(template=template, context=probe, language=language):
+            pieces, position = [], 0
+            for match in pattern.finditer(rendered):
+                literal = rendered[position : match.start()].replace("{", "{{").replace("}", "}}")
+                kind = "text" if match.group(2) == "<" else "html"
+                pieces += [literal, f"{{{match.group(1)}_{kind}}}"]
+                position = match.end()
+            pieces.append(rendered[position:].replace("{", "{{").replace("}", "}}"))
+            self.formats.append("".join(pieces))
+
+    def render(self, context: dict) -> tuple[str, str, str]:
+        values = {}
+        for name, value in context.items():
+            values[f"{name}_text"] = value
+            values[f"{name}_html"] = html_escape(value)  # what the template's autoescaping does
+        subject, text, html = (part.format_map(values) for part in self.formats)
+        return _finish(subject, text, html)
+
+    @classmethod
+    def for_mail(cls, *, template: str, language: str, context: dict) -> "Stencil | None":
+        stencil = cls(template=template, language=language, fields=context)
+        if stencil.render(context) == render_email(template=template, context=context, language=language):
+            return stencil
+        logger.warning("The %s e-mail (%s) cannot be filled in; each one is rendered in full", template, language)
+        return None
+
+
+def _stencil_key(mail: "Mail", context: dict) -> tuple | None:
+    fields = STENCIL_FIELDS.get(mail.template)
+    if fields is None or not context.keys() <= fields or not all(type(v) is str for v in context.values()):
+        return None
+    return (mail.template, mail.language, frozenset(context))
 
 
 def notification_enqueue(
@@ -126,6 +205,7 @@ def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
     if not wanted:
         return 0
     existing = set(Notification.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    stencils: dict[tuple, Stencil | None] = {}
     rows = []
     for key, mail in wanted.items():
         if key in existing:
@@ -137,33 +217,77 @@ def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
                 "List-Unsubscribe": f"<{mail.unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
-        subject, text, html = render_email(template=mail.template, context=context, language=mail.language)
+        stencil_key = _stencil_key(mail, context)
+        if stencil_key is not None and stencil_key not in stencils:
+            stencils[stencil_key] = Stencil.for_mail(template=mail.template, language=mail.language, context=context)
+        if stencil_key is not None and stencils[stencil_key] is not None:
+            subject, text, html = stencils[stencil_key].render(context)
+        else:
+            subject, text, html = render_email(template=mail.template, context=context, language=mail.language)
         rows.append(
-            Notification(
-                key=key,
-                to_email=mail.to_email,
-                user_id=mail.user_id,
-                template=mail.template,
-                language=mail.language,
-                optional=bool(mail.unsubscribe_url),
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                headers=headers,
-            )
+            {
+                "key": key,
+                "to_email": mail.to_email,
+                "user_id": mail.user_id,
+                "template": mail.template,
+                "language": mail.language,
+                "optional": bool(mail.unsubscribe_url),
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "headers": headers,
+            }
         )
     if not rows:
         return 0
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    _insert_new(rows)
     # Whichever run inserted a row, queueing it twice is harmless: only one
     # worker can claim it.
     ids = list(
-        Notification.objects.filter(key__in=[row.key for row in rows], status=Notification.Status.PENDING).values_list(
-            "pk", flat=True
-        )
+        Notification.objects.filter(
+            key__in=[row["key"] for row in rows], status=Notification.Status.PENDING
+        ).values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: notification_queue_many(notification_ids=ids))
     return len(ids)
+
+
+def _insert_new(rows: list[dict]) -> None:
+    """Insert rows (field values by attribute name) whose keys did not exist a moment ago;
+    a key inserted meanwhile is ignored.
+
+    On PostgreSQL, from ``COPY_FROM_ROWS`` rows, with COPY: thousands of rendered mails at once cost a
+    fraction of what one multi-row INSERT does (Django prepares every value of
+    every field, psycopg quotes arrays of long texts in Python). COPY cannot
+    skip a duplicate key, so should another run have inserted one of these
+    keys since we looked, the batch is inserted again the ordinary way, which
+    skips it.
+    """
+    if db_connection.vendor != "postgresql" or len(rows) < COPY_FROM_ROWS:
+        _bulk_create_new(rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+    defaults = {field.attname: field.get_default() for field in fields}
+    json_fields = {field.attname for field in fields if isinstance(field, JSONField)}
+    table = db_connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(db_connection.ops.quote_name(field.column) for field in fields)
+    try:
+        # psycopg's own cursor, for COPY; Django's wrapper turns its errors into Django's (IntegrityError).
+        with transaction.atomic(), db_connection.cursor() as cursor, db_connection.wrap_database_errors:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # nosec B608 - our own names
+                for row in rows:
+                    values = {**defaults, **row}
+                    for name in json_fields:
+                        values[name] = Jsonb(values[name])
+                    copy.write_row(list(values.values()))
+    except IntegrityError:
+        _bulk_create_new(rows)
+
+
+def _bulk_create_new(rows: list[dict]) -> None:
+    Notification.objects.bulk_create([Notification(**row) for row in rows], ignore_conflicts=True)
 
 
 # --- Handing rows to the broker ------------------------------------------------
@@ -223,17 +347,73 @@ def notification_queue_many(*, notification_ids: Sequence[int]) -> None:
 # --- Sending -----------------------------------------------------------------------
 
 
-def notification_claim(*, notification_id: int) -> bool:
-    """Claim a due row for sending. False if it is not due or another worker has it."""
-    now = timezone.now()
+def _claimable(now):
     stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
-    claimable = Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
+    return Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=Notification.Status.SENDING, claimed_at__lt=stale
     )
-    claimed = Notification.objects.filter(claimable, pk=notification_id).update(
-        status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+
+
+def notification_claim(*, notification_id: int) -> bool:
+    """Claim a due row for sending. False if it is not due or another worker has it."""
+    return bool(notification_claim_many(notification_ids=[notification_id])[0])
+
+
+def notification_claim_many(*, notification_ids: Sequence[int]) -> tuple[list[int], datetime]:
+    """Claim the due rows among ``notification_ids`` with one UPDATE; returns their ids and the claim time.
+
+    A row another worker holds (its claim younger than ``OUTBOX_CLAIM_TIMEOUT``),
+    already sent, or not yet due is left out. The claim time identifies this
+    claim: the lease is renewed and released with it (``_renew``, ``_release``).
+    """
+    ids = list(notification_ids)
+    if not ids:
+        return [], timezone.now()
+    now = timezone.now()
+    claim = {"status": Notification.Status.SENDING, "claimed_at": now, "attempts": F("attempts") + 1}
+    if db_connection.features.has_select_for_update_skip_locked:
+        # Rows another worker is claiming right now are skipped, not waited for.
+        with transaction.atomic():
+            claimed = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(_claimable(now), pk__in=ids)
+                .values_list("pk", flat=True)
+            )
+            if claimed:
+                Notification.objects.filter(pk__in=claimed).update(**claim)
+        ours = set(claimed)
+        return [pk for pk in ids if pk in ours], now
+    # SQLite: one writer at a time; the conditional UPDATE decides, the claim time tells which rows are ours.
+    if Notification.objects.filter(_claimable(now), pk__in=ids).update(**claim) == 0:
+        return [], now
+    claimed = set(
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now).values_list(
+            "pk", flat=True
+        )
     )
-    return claimed == 1
+    return [pk for pk in ids if pk in claimed], now
+
+
+def _renew(ids: list[int], claimed_at: datetime) -> tuple[list[int], datetime]:
+    """Extend this call's lease on the rows it has not sent yet; returns those still ours."""
+    now = timezone.now()
+    ours = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=claimed_at)
+    if ours.update(claimed_at=now) == len(ids):
+        return ids, now
+    kept = set(
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now).values_list(
+            "pk", flat=True
+        )
+    )
+    return [pk for pk in ids if pk in kept], now
+
+
+def _release(ids: list[int], claimed_at: datetime) -> None:
+    """Give back rows this call claimed and did not try (deadline, mail server down): pending, attempt not counted."""
+    if ids:
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=claimed_at).update(
+            status=Notification.Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+        )
 
 
 def _message_id(notification: Notification) -> str:
@@ -267,42 +447,80 @@ def _unsubscribed(notifications: Iterable[Notification]) -> set[int]:
     return {n.pk for n in optional if (n.user_id in off_users if n.user_id else n.to_email.lower() in off_emails)}
 
 
-def _deliver(notification: Notification, *, connection, unsubscribed: bool) -> bool:
-    """Claim the row, send it, record the outcome. True when this call sent it."""
-    if not notification_claim(notification_id=notification.pk):
-        return False  # already sent, not yet due, or another worker claimed it first
-    if unsubscribed:
-        Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.SKIPPED)
-        return False
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        to=[notification.to_email],
-        headers={"Message-ID": _message_id(notification), **(notification.headers or {})},
-        connection=connection,
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - SMTP and socket errors alike
-        _record_failure(notification.pk, exc)
-        if connection is not None:
-            connection.close()  # it may be broken; the next row opens a new one
-        return False
-    Notification.objects.filter(pk=notification.pk).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return True
+class Outgoing(NamedTuple):
+    """What sending reads of an outbox row (a model instance per row cost more than composing the mail)."""
+
+    pk: int
+    key: str
+    user_id: int | None
+    to_email: str
+    optional: bool
+    subject: str
+    body_text: str
+    body_html: str
+    headers: dict
 
 
-def notification_send(*, notification_id: int, connection=None) -> bool:
-    """Send one row if it can be claimed. Returns True when this call sent it."""
-    notification = Notification.objects.filter(pk=notification_id).first()
-    if notification is None or notification.status in (Notification.Status.SENT, Notification.Status.SKIPPED):
-        return False
-    unsubscribed = notification.pk in _unsubscribed([notification])
-    return _deliver(notification, connection=connection, unsubscribed=unsubscribed)
+class _SentMarks:
+    """Marks one row "sent" the moment the mail server accepted it: one small UPDATE each.
+
+    Per row, so that a worker killed mid-batch leaves exactly the mail in
+    flight unmarked (sent again, with the same Message-ID, once its claim is
+    stale). The statement is written once, not built by the ORM per row; on
+    PostgreSQL it is a prepared statement, and these commits do not wait for
+    the disk (``synchronous_commit`` is off for this session while the batch
+    is sent): together a third of what the ORM's UPDATE with a durable commit
+    cost per mail.
+
+    What that costs in guarantees: a killed worker loses nothing by it (the
+    server has the commit). Only a crash of the PostgreSQL server or its
+    machine can lose the last fraction of a second of "sent" marks; those few
+    mails are then sent again once, by the sweep, with the same Message-ID by
+    which mail systems drop the copy. Claims are committed before the batch,
+    durably, so a row is still never sent by two workers at once.
+    """
+
+    def __init__(self):
+        quote = db_connection.ops.quote_name
+        self.sql = (
+            f"UPDATE {quote(Notification._meta.db_table)} SET {quote('status')} = %s, {quote('sent_at')} = %s, "
+            f"{quote('last_error')} = '' WHERE {quote('id')} = %s"
+        )
+        self.postgres = db_connection.vendor == "postgresql"
+        self.cursor = None
+        self.relaxed = False
+
+    def __enter__(self):
+        if self.postgres:
+            import psycopg
+
+            db_connection.ensure_connection()
+            # A server-side binding cursor (Django's binds on the client), so the UPDATE can be prepared.
+            self.cursor = psycopg.Cursor(db_connection.connection)
+            if not db_connection.in_atomic_block:
+                self.cursor.execute("SET synchronous_commit TO off")
+                self.relaxed = True
+        else:
+            self.cursor = db_connection.cursor()
+        return self
+
+    def mark(self, notification_id: int) -> None:
+        params = [Notification.Status.SENT.value, timezone.now(), notification_id]
+        if self.postgres:
+            from psycopg.types.numeric import Int8
+
+            params[2] = Int8(notification_id)  # one prepared statement whatever the id's size
+            with db_connection.wrap_database_errors:  # psycopg's errors as Django's, as for any query
+                self.cursor.execute(self.sql, params, prepare=True)
+        else:
+            self.cursor.execute(self.sql, params)
+
+    def __exit__(self, *exc):
+        try:
+            if self.relaxed and not self.cursor.connection.closed and not self.cursor.connection.broken:
+                self.cursor.execute("RESET synchronous_commit")
+        finally:
+            self.cursor.close()
 
 
 def _record_failure(notification_id: int, exc: Exception) -> None:
@@ -319,49 +537,79 @@ def _record_failure(notification_id: int, exc: Exception) -> None:
     logger.warning("Sending notification %s failed (attempt %s): %s", notification.pk, attempts, exc)
 
 
-def notification_send_many(*, notification_ids: Iterable[int], deadline: float | None = None) -> int:
+def notification_send(*, notification_id: int, connection=None) -> bool:
+    """Send one row if it can be claimed. Returns True when this call sent it."""
+    return notification_send_many(notification_ids=[notification_id], connection=connection) == 1
+
+
+def notification_send_many(*, notification_ids: Iterable[int], deadline: float | None = None, connection=None) -> int:
     """Send rows over one SMTP connection. Returns how many this call sent.
 
-    Reads the rows and the recipients' opt-outs once for the batch; each row
-    then costs a claim and a "sent" update. Stops taking new rows at
-    ``deadline`` (a ``time.monotonic()`` value), or when the mail server
-    cannot be reached (after recording that on one row); the rows not tried
-    stay pending for the next run.
+    Claims every due row of the batch with one UPDATE (rows another worker
+    holds are left to it), reads them and the recipients' opt-outs once, skips
+    the optional mails of members who turned them off, then sends each row and
+    marks it sent as soon as the mail server accepted it. The lease on the rows
+    not yet sent is renewed as the batch goes on, so the sweep does not take
+    them over from a slow but living worker. Stops taking new rows at
+    ``deadline`` (a ``time.monotonic()`` value), or when the mail server cannot
+    be reached (after recording that on one row); the rows not tried are given
+    back, pending, for the next run.
     """
-    ids = list(notification_ids)
-    rows = Notification.objects.exclude(status__in=[Notification.Status.SENT, Notification.Status.SKIPPED]).in_bulk(ids)
-    if not rows:
+    claimed, claimed_at = notification_claim_many(notification_ids=notification_ids)
+    if not claimed:
         return 0
-    unsubscribed = _unsubscribed(rows.values())
-    connection = get_connection()
+    rows = {row[0]: Outgoing(*row) for row in Notification.objects.filter(pk__in=claimed).values_list(*SEND_FIELDS)}
+    skipped = _unsubscribed(rows.values())
+    if skipped:
+        Notification.objects.filter(pk__in=skipped).update(status=Notification.Status.SKIPPED)
+    queue = deque(pk for pk in claimed if pk in rows and pk not in skipped)
+    renew_every = settings.OUTBOX_CLAIM_TIMEOUT / 3
+    renew_at = time.monotonic() + renew_every
+    mail_connection = connection or get_connection()
+    composer = Composer()
     sent = 0
     try:
-        for notification_id in ids:
-            notification = rows.get(notification_id)
-            if notification is None:
-                continue
-            if deadline is not None and time.monotonic() > deadline:
-                break
-            reachable = _connection_open(connection)
-            if _deliver(notification, connection=connection, unsubscribed=notification_id in unsubscribed):
+        with _SentMarks() as marks:
+            while queue:
+                now = time.monotonic()
+                if deadline is not None and now > deadline:
+                    break
+                if now > renew_at:
+                    kept, claimed_at = _renew(list(queue), claimed_at)
+                    queue = deque(kept)
+                    renew_at = now + renew_every
+                    if not queue:
+                        break
+                notification = rows[queue.popleft()]
+                unreachable = _connection_error(mail_connection)
+                if unreachable is not None:
+                    _record_failure(notification.pk, unreachable)
+                    break
+                try:
+                    composer.send(notification, message_id=_message_id(notification), connection=mail_connection)
+                except Exception as exc:  # noqa: BLE001 - SMTP and socket errors alike
+                    _record_failure(notification.pk, exc)
+                    mail_connection.close()  # it may be broken; the next row opens a new one
+                    continue
+                marks.mark(notification.pk)
                 sent += 1
-            if not reachable:
-                break
     finally:
-        connection.close()
+        _release(list(queue), claimed_at)
+        if connection is None:
+            mail_connection.close()
     return sent
 
 
-def _connection_open(connection) -> bool:
-    """Open an SMTP connection if it is not (other back-ends need none)."""
+def _connection_error(connection) -> Exception | None:
+    """Open an SMTP connection if it is not (other back-ends need none); the error if it cannot be."""
     if getattr(connection, "connection", False) is not None:
-        return True
+        return None
     try:
         connection.open()
     except Exception as exc:  # noqa: BLE001 - socket and SMTP errors alike
         logger.warning("Could not reach the mail server: %s", exc)
-        return False
-    return True
+        return exc
+    return None
 
 
 def outbox_due_ids(*, limit: int = 500) -> list[int]:
@@ -414,6 +662,19 @@ def unsubscribe_token_for(*, member: Member) -> str:
 
 def unsubscribe_url_for(*, member: Member) -> str:
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token_for(member=member)])
+
+
+def unsubscribe_urls_for(*, members: Iterable[Member]) -> dict[int, str]:
+    """``unsubscribe_url_for`` of many members: one signer and one URL reversal for all."""
+    members = list(members)
+    if not members:
+        return {}
+    signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
+    tokens = {member.pk: signer.sign(str(member.pk)) for member in members}
+    # A signed token is [0-9:A-Za-z_-]: the URL holds it as it is, so one reversal serves every member.
+    sample_token = tokens[members[0].pk]
+    prefix, _, suffix = unsubscribe_url_for(member=members[0]).rpartition(sample_token)
+    return {pk: f"{prefix}{token}{suffix}" for pk, token in tokens.items()}
 
 
 def member_from_unsubscribe_token(token: str) -> Member | None:

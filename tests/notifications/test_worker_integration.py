@@ -119,6 +119,11 @@ def test_a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice(tree, si
     sink.hold()
     wait_for(lambda: sink.waiting >= 2, timeout=30, message="both pool processes in the middle of a send")
     portal.kill("worker-1")
+    # Release only once the sink has seen the dead worker's connections close
+    # (which abandons their held DATA): released earlier, on a loaded machine,
+    # it accepted a mail whose sender was already dead, and the sweep sent
+    # that mail again: a duplicate the test made, not the portal.
+    wait_for(lambda: sink.waiting == 0, timeout=30, message="the sink to see the killed worker's connections close")
     before_kill = sink.count
     sink.release()
     in_flight = Notification.objects.filter(status=Notification.Status.SENDING).count()
@@ -132,7 +137,8 @@ def test_a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice(tree, si
     assert in_flight >= 1
     assert_each_once(sink, addresses)
     assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
-    # the rows the dead worker was sending were sent again, once, after their claim expired
+    # the rows the dead worker had claimed (the mails in flight and the rest of
+    # its batches) were sent, once, after their claim expired
     assert Notification.objects.filter(attempts=2).count() == in_flight
     print(f"\n2,000 reminders, killed after {before_kill} with {in_flight} in flight: all once in {took:.1f} s")
 
