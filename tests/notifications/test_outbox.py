@@ -148,3 +148,19 @@ def test_two_workers_sending_the_same_row_at_once_send_it_once(mailoutbox):
             thread.join()
         assert results.count(True) == 1
         assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("template", "context", "shown"),
+    [
+        ("birthday-greeting", {"name": "O'Brien & <Co>"}, "O'Brien & <Co>"),
+        ("activity-confirmed", {"title": "“三八”徒步 & 野餐"}, "“三八”徒步 & 野餐"),
+        ("feedback-answered", {"title": "食堂 <晚班> 的饭菜"}, "食堂 <晚班> 的饭菜"),
+    ],
+)
+def test_a_subject_shows_names_and_titles_as_typed_while_the_html_part_escapes_them(template, context, shown):
+    # A subject is plain text: "&amp;" in a worker's inbox would be a bug; in the HTML part it is right.
+    for language in ("zh-hans", "en"):
+        subject, text, html = services.render_email(template=template, context=context, language=language)
+        assert shown in subject
+        assert "&amp;" not in subject and "&#x27;" not in subject and "&lt;" not in subject
