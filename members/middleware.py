@@ -40,18 +40,17 @@ class UserLanguageMiddleware:
 class StaffSecondFactorMiddleware:
     """Staff must set up a second factor (TOTP) before using the back office.
 
-    For a staff user it also loads their permissions, with the answer about the
-    second factor, from what ``members.access`` keeps: no query for either.
+    On back-office pages it also loads the officer's permissions, with the answer
+    about the second factor, from what ``members.access`` keeps: no query for either.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and user.is_staff:
-            has_totp = officer_access(user)
-            if settings.STAFF_REQUIRE_MFA and request.path.startswith("/admin/") and not has_totp:
+        if request.path.startswith("/admin/") and request.user.is_authenticated and request.user.is_staff:
+            has_totp = officer_access(request.user)
+            if settings.STAFF_REQUIRE_MFA and not has_totp:
                 messages.warning(request, _("Officers must set up an authenticator app before using the back office."))
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
