@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .access import officer_access
+
 LANGUAGE_SESSION_KEY = "_language"
 
 
@@ -36,21 +38,19 @@ class UserLanguageMiddleware:
 
 
 class StaffSecondFactorMiddleware:
-    """Staff must set up a second factor (TOTP) before using the back office."""
+    """Staff must set up a second factor (TOTP) before using the back office.
+
+    On back-office pages it also loads the officer's permissions, with the answer
+    about the second factor, from what ``members.access`` keeps: no query for either.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.STAFF_REQUIRE_MFA and request.path.startswith("/admin/"):
-            user = request.user
-            if user.is_authenticated and user.is_staff and not _has_totp(user):
+        if request.path.startswith("/admin/") and request.user.is_authenticated and request.user.is_staff:
+            has_totp = officer_access(request.user)
+            if settings.STAFF_REQUIRE_MFA and not has_totp:
                 messages.warning(request, _("Officers must set up an authenticator app before using the back office."))
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
-
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
