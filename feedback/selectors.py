@@ -67,42 +67,37 @@ def board_for_user(user) -> QuerySet[Feedback]:
     return published.none() if unit is None else published.filter(board_area_q(unit))
 
 
-def _board_unit_ids(user) -> QuerySet | None:
-    """The ids of the units whose items are on ``user``'s board, as a subquery
-    (read by the database with the board's query, not before it); ``None`` for
-    someone who sees every item."""
+def _board_units(user) -> dict | None:
+    """The units whose items are on ``user``'s board, by id (with their names, for
+    the cards); ``None`` for someone who sees every item."""
     if sees_everything(user):
         return None
     unit = _board_unit(user)
     if unit is None:
-        return OrgUnit.objects.none().values("pk")
-    return OrgUnit.objects.filter(board_area_q(unit, field="")).order_by().values("pk")
+        return {}
+    return {u.pk: u for u in OrgUnit.objects.filter(board_area_q(unit, field="")).order_by().only("name")}
 
 
-def board_page_queryset(
-    *, user, sort: str = "support", category: str = "", unit_ids: QuerySet | None
-) -> QuerySet[Feedback]:
+def board_page_queryset(*, user, sort: str = "support", category: str = "", units: dict | None) -> QuerySet[Feedback]:
     """The board with support counts and "you support this" in one query.
 
-    The items are picked by the ids of the board's units (``unit_ids``, a
-    subquery), so the database reads them through the board's index instead
-    of joining every published item to the tree; the count of supports is the
-    one kept on the item.
+    The items are picked by the ids of the board's units (``units``, read
+    first), so the database reads them through the board's index instead of
+    joining every published item to the tree, and does not join the units
+    either; the count of supports is the one kept on the item.
     """
-    return _with_support(user, _board_items(unit_ids=unit_ids, category=category)).order_by(
-        *BOARD_SORTS.get(sort, BOARD_SORTS["support"])
-    )
-
-
-def _with_support(user, items: QuerySet[Feedback]) -> QuerySet[Feedback]:
-    """``items`` as the board's cards show them: their unit's name, the count of
-    supports and whether ``user``'s member profile supports each."""
-    items = items.select_related("unit").only(*BOARD_FIELDS, "unit__name")
+    items = Feedback.objects.filter(published=True)
+    if units is None:
+        items = items.select_related("unit").only(*BOARD_FIELDS, "unit__name")
+    else:
+        items = items.filter(unit_id__in=list(units)).only(*BOARD_FIELDS)
     items = items.annotate(support_count=F("supporter_count"))
     member = member_for_user(user)
     if member is not None:
         items = items.annotate(supported=_supported_by(member))
-    return items
+    if category in Feedback.Category.values:
+        items = items.filter(category=category)
+    return items.order_by(*BOARD_SORTS.get(sort, BOARD_SORTS["support"]))
 
 
 def _supported_by(member: Member) -> RawSQL:
@@ -123,37 +118,38 @@ def board_page(*, user, sort: str = "support", category: str = "", number=None, 
     index (its keys, not the rows), the count is another over the same index,
     and only the page's rows are read whole: the database no longer fetches
     every item on the board to number and sort them."""
-    unit_ids = _board_unit_ids(user)
-    order = BOARD_SORTS.get(sort, BOARD_SORTS["support"])
+    units = _board_units(user)
+    items = board_page_queryset(user=user, sort=sort, category=category, units=units)
+    paginator = Paginator(items, per_page)
     try:
         wanted = int(number) if number is not None else 1
     except (TypeError, ValueError):
         wanted = 1
     page = None
     if 1 <= wanted and wanted * per_page <= sys.maxsize:  # an offset the database can take
-        chosen = _board_items(unit_ids=unit_ids, category=category)
+        chosen = _board_items(units=units, category=category)
         ids = chosen.order_by(*_board_keys(sort)).values("pk")[(wanted - 1) * per_page : wanted * per_page]
         # COUNT(*) without GROUP BY: grouping by a constant adds nothing to the SQL.
         total = chosen.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
-        rows = _with_support(user, Feedback.objects.filter(pk__in=Subquery(ids)))
-        rows = list(rows.annotate(total=Subquery(total)).order_by(*order))
+        rows = list(items.filter(pk__in=Subquery(ids)).annotate(total=Subquery(total)))
         if rows:
-            paginator = Paginator(rows, per_page)
             paginator.count = rows[0].total
             page = Page(rows, wanted, paginator)
     if page is None:
-        items = board_page_queryset(user=user, sort=sort, category=category, unit_ids=unit_ids)
-        page = Paginator(items, per_page).get_page(number)
+        page = paginator.get_page(number)
         page.object_list = list(page.object_list)
+    if units is not None:
+        for item in page.object_list:
+            item.unit = units[item.unit_id]
     return page
 
 
-def _board_items(*, unit_ids: QuerySet | None, category: str) -> QuerySet[Feedback]:
+def _board_items(*, units: dict | None, category: str) -> QuerySet[Feedback]:
     """The items on a board (its units' published items, in ``category`` if one is
     chosen), filtered by the columns of the board's sort index only."""
     items = Feedback.objects.filter(published=True)
-    if unit_ids is not None:
-        items = items.filter(unit_id__in=unit_ids)
+    if units is not None:
+        items = items.filter(unit_id__in=list(units))
     if category in Feedback.Category.values:
         items = items.filter(category=category)
     return items
