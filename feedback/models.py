@@ -143,13 +143,6 @@ class Feedback(models.Model):
             models.Index(fields=["-submitted_on", "id"], name="feedback_changelist_order_idx"),
             # A member's board is the published items of a few units, found by their ids.
             models.Index(fields=["unit"], condition=Q(published=True), name="feedback_board_unit_idx"),
-            # A page of the board, chosen from the index alone: the sort keys, by unit, with the category filter.
-            models.Index(
-                fields=["unit", "-supporter_count", "-published_at", "id"],
-                include=["category"],
-                condition=Q(published=True),
-                name="feedback_board_sort_idx",
-            ),
         ]
         permissions = [
             ("answer_feedback", _("Can answer feedback")),

@@ -12,7 +12,7 @@ hospital's business.
 import sys
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, F, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
 from members.models import Member, OrgUnit
@@ -111,13 +111,9 @@ def _supported_by(member: Member) -> RawSQL:
 
 
 def board_page(*, user, sort: str = "support", category: str = "", number=None, per_page: int = 20) -> Page:
-    """A page of the board and the number of items on it, in one query; past the
-    last page or on an empty board, as ``Paginator.get_page`` does.
-
-    The page's ids are chosen in a subquery that reads only the board's sort
-    index (its keys, not the rows), the count is another over the same index,
-    and only the page's rows are read whole: the database no longer fetches
-    every item on the board to number and sort them."""
+    """A page of the board and the number of items on it, in one query (a window
+    count beside each row, not a count query before the page); past the last
+    page or on an empty board, as ``Paginator.get_page`` does."""
     units = _board_units(user)
     items = board_page_queryset(user=user, sort=sort, category=category, units=units)
     paginator = Paginator(items, per_page)
@@ -127,11 +123,7 @@ def board_page(*, user, sort: str = "support", category: str = "", number=None, 
         wanted = 1
     page = None
     if 1 <= wanted and wanted * per_page <= sys.maxsize:  # an offset the database can take
-        chosen = _board_items(units=units, category=category)
-        ids = chosen.order_by(*_board_keys(sort)).values("pk")[(wanted - 1) * per_page : wanted * per_page]
-        # COUNT(*) without GROUP BY: grouping by a constant adds nothing to the SQL.
-        total = chosen.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
-        rows = list(items.filter(pk__in=Subquery(ids)).annotate(total=Subquery(total)))
+        rows = list(items.annotate(total=Window(Count("*")))[(wanted - 1) * per_page : wanted * per_page])
         if rows:
             paginator.count = rows[0].total
             page = Page(rows, wanted, paginator)
@@ -142,21 +134,6 @@ def board_page(*, user, sort: str = "support", category: str = "", number=None, 
         for item in page.object_list:
             item.unit = units[item.unit_id]
     return page
-
-
-def _board_items(*, units: dict | None, category: str) -> QuerySet[Feedback]:
-    """The items on a board (its units' published items, in ``category`` if one is
-    chosen), filtered by the columns of the board's sort index only."""
-    items = Feedback.objects.filter(published=True)
-    if units is not None:
-        items = items.filter(unit_id__in=list(units))
-    if category in Feedback.Category.values:
-        items = items.filter(category=category)
-    return items
-
-
-def _board_keys(sort: str) -> list[str]:
-    return [key.replace("support_count", "supporter_count") for key in BOARD_SORTS.get(sort, BOARD_SORTS["support"])]
 
 
 def member_for_user(user) -> Member | None:
