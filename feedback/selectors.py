@@ -142,7 +142,8 @@ def member_for_user(user) -> Member | None:
     cached = getattr(user, "_feedback_member", False)
     if cached is False:
         try:  # one member per account; get() leaves out first()'s ordering
-            cached = Member.objects.select_related("unit", "union", "user").get(user=user)
+            cached = Member.objects.select_related("unit", "union").get(user=user)
+            cached.user = user  # the account is loaded already: not joined again
         except Member.DoesNotExist:
             cached = None
         user._feedback_member = cached

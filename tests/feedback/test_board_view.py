@@ -132,3 +132,24 @@ def test_a_card_shows_the_item_as_it_is_now(named_item, officer, other_worker, c
     other_worker.user.save()
     page = client.get("/feedback/").content.decode()
     assert "1 support" in page and "State: adopted" in page
+
+
+def test_a_superuser_without_a_profile_sees_every_published_item_with_its_unit(tree, client, django_user_model):
+    items = {
+        PublishedFeedbackFactory(author__unit=tree["branch_a"]).pk: tree["branch_a"].name,
+        PublishedFeedbackFactory(author__unit=tree["branch_b"]).pk: tree["branch_b"].name,
+    }
+    client.force_login(django_user_model.objects.create_superuser(email="root@example.org", password="x-x-x-x-x-1"))
+    response = client.get("/feedback/")
+    assert {item.pk: item.unit.name for item in response.context["page"].object_list} == items
+    assert tree["branch_b"].name in response.content.decode()
+
+
+def test_the_count_of_pages_follows_the_category_filter(worker, tree, client):
+    for _ in range(21):
+        PublishedFeedbackFactory(author__unit=tree["branch_a"], category="canteen")
+    PublishedFeedbackFactory(author__unit=tree["branch_a"], category="safety")
+    client.force_login(worker.user)
+    assert "第 1 页，共 2 页" in client.get("/feedback/?category=canteen").content.decode()
+    page = client.get("/feedback/?category=safety").context["page"]
+    assert page.paginator.count == 1 and not page.has_other_pages()
