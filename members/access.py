@@ -20,13 +20,14 @@ change is visible. The entry's key also holds what ``ModelBackend`` reads from
 the user row itself (``is_superuser``; ``is_active`` is read each time) and the
 row's creation time (ids can be used again on SQLite). A generation missing
 (never started, or evicted) is started before an answer is kept under it, and
-only if no change started one meanwhile. Entries also expire after ``TIMEOUT``
-seconds.
+only if no change started one meanwhile. Entries also expire after
+``OFFICER_ACCESS_SECONDS`` (0 keeps nothing).
 """
 
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
@@ -34,7 +35,6 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "officer-access:generation"
-TIMEOUT = 300
 
 _backend = ModelBackend()
 
@@ -59,8 +59,11 @@ def officer_access(user) -> bool:
     object) and return whether they have an authenticator app (TOTP)."""
     if hasattr(user, "_officer_has_totp"):
         return user._officer_has_totp
-    if not user.is_active:
-        return _has_totp(user)  # no permissions at all (ModelBackend): nothing to keep
+    if not user.is_active or not settings.OFFICER_ACCESS_SECONDS:
+        # Inactive: no permissions at all (ModelBackend), nothing to keep. Keeping turned off
+        # (the test settings: query counts must not depend on what an earlier test left kept).
+        has_totp = user._officer_has_totp = _has_totp(user)
+        return has_totp
     key, generation_keys = _key(user), (GENERATION_KEY, _user_generation_key(user.pk))
     try:
         found = cache.get_many([*generation_keys, key])
@@ -95,7 +98,7 @@ def _keep(key: str, generations: dict, answer: tuple) -> None:
                 if not cache.add(generation_key, generation, None):
                     return
             tags.append(generation)
-        cache.set(key, (*tags, *answer), TIMEOUT)
+        cache.set(key, (*tags, *answer), settings.OFFICER_ACCESS_SECONDS)
     except Exception:
         log.warning("Officer access: cache unavailable", exc_info=True)
 

@@ -16,7 +16,8 @@ WELFARE_LIST = "/admin/welfare/welfarerequest/"
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(settings):
+    settings.OFFICER_ACCESS_SECONDS = 300  # off in the test settings
     cache.clear()
     yield
     cache.clear()
