@@ -656,8 +656,8 @@ def notification_retry(*, notifications) -> int:
 # --- Optional mail: unsubscribe and preferences -----------------------------------
 
 
-def unsubscribe_token_for(*, member: Member) -> str:
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(member.pk))
+def unsubscribe_token_for(*, member: Member, signer: signing.Signer | None = None) -> str:
+    return (signer or signing.Signer(salt=UNSUBSCRIBE_SALT)).sign(str(member.pk))
 
 
 def unsubscribe_url_for(*, member: Member) -> str:
@@ -670,7 +670,7 @@ def unsubscribe_urls_for(*, members: Iterable[Member]) -> dict[int, str]:
     if not members:
         return {}
     signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
-    tokens = {member.pk: signer.sign(str(member.pk)) for member in members}
+    tokens = {member.pk: unsubscribe_token_for(member=member, signer=signer) for member in members}
     # A signed token is [0-9:A-Za-z_-]: the URL holds it as it is, so one reversal serves every member.
     sample_token = tokens[members[0].pk]
     prefix, _, suffix = unsubscribe_url_for(member=members[0]).rpartition(sample_token)
