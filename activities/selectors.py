@@ -6,12 +6,12 @@ registrations there are (the query-count tests hold them to it).
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
-    BooleanField,
-    CharField,
     Count,
     Exists,
     IntegerField,
@@ -114,77 +114,82 @@ class ActivityRow:
         return Availability(text)
 
 
-# The list's per-activity facts, as subqueries on the activity's row written out:
-# built with Subquery/Exists, these cost the ORM more time to assemble and
-# compile than the database takes to run the query (measured on the bench).
+# The list's query, written out: built with Subquery/Exists and the ORM's
+# filters, it cost more time to assemble and compile on every request than the
+# database takes to run it (measured on the bench). The text depends only on
+# the number of units above the member and on whether a category is chosen, so
+# it is written once per such shape and kept; every value is a parameter.
 _TABLES = {
     "activity": Activity._meta.db_table,
+    "unit": OrgUnit._meta.db_table,
     "registration": Registration._meta.db_table,
     "override": EligibilityOverride._meta.db_table,
     "units": Activity.eligible_units.through._meta.db_table,
 }
 
-
-def _on_activity(sql: str, params: list, output_field) -> RawSQL:
-    return RawSQL(sql.format(**_TABLES), params, output_field=output_field)
-
-
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _registration_status(member: Member) -> RawSQL:
-    # At most one row: one registration per member and activity.
-    return _on_activity(
-        "SELECT r.status FROM {registration} r WHERE r.activity_id = {activity}.id AND r.member_id = %s",
-        [member.pk],
-        CharField(),
-    )
-
-
-def _overridden(member: Member) -> RawSQL:
-    return _on_activity(
-        "EXISTS (SELECT 1 FROM {override} o WHERE o.activity_id = {activity}.id AND o.member_id = %s)",
-        [member.pk],
-        BooleanField(),
-    )
-
-
-def _signed_up(member: Member) -> RawSQL:
-    # Not correlated: the database reads the member's few registrations once.
-    return _on_activity(
-        "{activity}.id IN (SELECT r.activity_id FROM {registration} r WHERE r.member_id = %s)",
-        [member.pk],
-        BooleanField(),
-    )
-
-
-def _excepted(member: Member) -> RawSQL:
-    return _on_activity(
-        "{activity}.id IN (SELECT o.activity_id FROM {override} o WHERE o.member_id = %s)", [member.pk], BooleanField()
-    )
-
-
-def _restricted() -> RawSQL:
-    return _on_activity("EXISTS (SELECT 1 FROM {units} u WHERE u.activity_id = {activity}.id)", [], BooleanField())
-
-
-def _registration_count(statuses) -> RawSQL:
-    # Counted per activity shown, not by joining every registration of every activity.
-    return _on_activity(
-        "SELECT COUNT(*) FROM {registration} r WHERE r.activity_id = {activity}.id"
-        f" AND r.status IN ({_placeholders(statuses)})",
-        list(statuses),
-        IntegerField(),
-    )
-
-
-# What the list and the eligibility rules read: the rest stays in the database.
+# What the list and the eligibility rules read of an activity and of its unit:
+# the rest stays in the database.
 LIST_FIELDS = [
     *["title", "category", "place", "unit", "starts_at", "capacity", "waiting_list", "allocation", "status"],
     *["members_only", "gender", "min_age", "max_age", "retired"],
-    *["unit__name", "unit__path", "unit__depth", "unit__kind"],
 ]
+LIST_UNIT_FIELDS = ["id", "name", "path", "depth", "kind"]
+
+# Per activity, on its row: the member's registration (at most one), an
+# officer's exception for them, whether it is restricted to some units, and
+# the places taken (counted per activity shown, not by joining every
+# registration of every activity).
+_FACTS = (
+    "(SELECT r.status FROM {registration} r WHERE r.activity_id = a.id AND r.member_id = %(member)s)"
+    " AS registration_status,"
+    " EXISTS (SELECT 1 FROM {override} o WHERE o.activity_id = a.id AND o.member_id = %(member)s) AS overridden,"
+    " EXISTS (SELECT 1 FROM {units} eu WHERE eu.activity_id = a.id) AS restricted,"
+    " (SELECT COUNT(*) FROM {registration} r WHERE r.activity_id = a.id AND r.status IN ({place_statuses}))"
+    " AS places_taken"
+)
+# Seen by the member: run by their unit or a unit above it, or one they signed
+# up for or were let into elsewhere (not correlated: the database reads the
+# member's few registrations and exceptions once).
+_SEEN = (
+    "(u.path IN ({paths})"
+    " OR a.id IN (SELECT r.activity_id FROM {registration} r WHERE r.member_id = %(member)s)"
+    " OR a.id IN (SELECT o.activity_id FROM {override} o WHERE o.member_id = %(member)s))"
+)
+
+
+def _named(prefix: str, count: int) -> str:
+    return ", ".join(f"%({prefix}{i})s" for i in range(count))
+
+
+@lru_cache(maxsize=64)
+def _upcoming_sql(paths: int, category: bool) -> str:
+    columns = ", ".join(f"a.{Activity._meta.get_field(name).column}" for name in ["id", *LIST_FIELDS])
+    unit_columns = ", ".join(f"u.{OrgUnit._meta.get_field(name).column} AS unit_{name}" for name in LIST_UNIT_FIELDS)
+    sql = (
+        f"SELECT {columns}, {unit_columns}, {_FACTS}"
+        " FROM {activity} a INNER JOIN {unit} u ON a.unit_id = u.id"
+        f" WHERE a.status = %(published)s AND a.ends_at > %(now)s AND {_SEEN}"
+        + (" AND a.category = %(category)s" if category else "")
+        + " ORDER BY a.starts_at, a.id"
+    )
+    return sql.format(
+        **_TABLES, paths=_named("path", paths), place_statuses=_named("place", len(Registration.PLACE_STATUSES))
+    )
+
+
+def _upcoming(member: Member, *, category: str, now: datetime) -> list[Activity]:
+    """The published activities ``member`` sees that have not ended, soonest
+    first, each with its unit and the facts above: one query."""
+    paths = ancestor_paths(member.unit)
+    ops = connections[Activity.objects.db].ops  # a raw query's values are not prepared by fields
+    params = {"member": member.pk, "published": Activity.Status.PUBLISHED, "category": category}
+    params["now"] = ops.adapt_datetimefield_value(now)
+    params |= {f"path{i}": path for i, path in enumerate(paths)}
+    params |= {f"place{i}": status for i, status in enumerate(Registration.PLACE_STATUSES)}
+    activities = list(Activity.objects.raw(_upcoming_sql(len(paths), bool(category)), params))
+    for activity in activities:
+        activity.unit = OrgUnit(**{name: getattr(activity, f"unit_{name}") for name in LIST_UNIT_FIELDS})
+    return activities
 
 
 def activity_page(
@@ -202,24 +207,7 @@ def activity_page(
     One query reads the activities with all of that but the units an activity
     is restricted to; a second reads those units, if any row shown has some.
     """
-    now = now or timezone.now()
-    activities = (
-        Activity.objects.published()
-        .filter(ends_at__gt=now)
-        .annotate(
-            registration_status=_registration_status(member),
-            overridden=_overridden(member),
-            restricted=_restricted(),
-            places_taken=_registration_count(Registration.PLACE_STATUSES),
-        )
-        .filter(_visible(member, registered=_signed_up(member), excepted=_excepted(member)))
-        .select_related("unit")
-        .only(*LIST_FIELDS)
-        .order_by("starts_at", "id")
-    )
-    if category:
-        activities = activities.filter(category=category)
-    activities = list(activities)
+    activities = _upcoming(member, category=category, now=now or timezone.now())
     if for_me:
         rows = [row for row in _rows(activities, member) if row.is_for_me]
         return Paginator(rows, per_page).get_page(number)
