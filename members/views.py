@@ -22,7 +22,12 @@ from .scoping import user_may_see_unit
 
 
 def _own_member(request) -> Member | None:
-    return Member.objects.select_related("unit", "user").filter(user=request.user).first()
+    try:  # one member per account: get() leaves out first()'s ordering
+        member = Member.objects.select_related("unit").get(user=request.user)
+    except Member.DoesNotExist:
+        return None
+    member.user = request.user  # loaded already: not joined again
+    return member
 
 
 def _error_text(exc: Exception) -> str:

@@ -16,9 +16,11 @@ from functools import lru_cache
 
 from django.forms import BoundField
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
+
+from . import kept_url
 
 # About 1 KB a card: a few MB at most per process.
 FRAGMENTS_KEPT = 4096
@@ -56,11 +58,6 @@ def select_field(field: BoundField) -> SafeString:
 
 
 def reverse_kept(viewname: str, *args) -> str:
-    """``reverse(viewname, args=args)``, kept the same way: a list page reverses
-    the same URL pattern for every row, each time at some cost."""
-    return _reverse(viewname, args, get_script_prefix(), get_urlconf())
-
-
-@lru_cache(maxsize=FRAGMENTS_KEPT)
-def _reverse(viewname: str, args: tuple, prefix: str, urlconf) -> str:
-    return reverse(viewname, urlconf=urlconf, args=args)
+    """``reverse(viewname, args=args)``, kept: a list page reverses the same URL
+    pattern for every row, each time at some cost."""
+    return kept_url.reverse_kept(viewname, args)
