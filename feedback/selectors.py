@@ -200,13 +200,37 @@ def member_for_user(user) -> Member | None:
         return None
     cached = getattr(user, "_feedback_member", False)
     if cached is False:
-        try:  # one member per account; get() leaves out first()'s ordering
-            cached = Member.objects.select_related("unit", "union").get(user=user)
+        cached = _member_with_units(user.pk)
+        if cached is not None:
             cached.user = user  # the account is loaded already: not joined again
-        except Member.DoesNotExist:
-            cached = None
         user._feedback_member = cached
     return cached
+
+
+def _member_with_units(user_id) -> Member | None:
+    """The member profile of the account ``user_id`` (one per account) with its unit
+    and its union, as ``select_related("unit", "union").get(user=...)`` reads them,
+    by SQL written once per process: Django took longer to build that query than
+    the database to run it."""
+    member = next(iter(Member.objects.raw(_member_sql(), [user_id])), None)
+    if member is not None:
+        names = [field.attname for field in OrgUnit._meta.concrete_fields]
+        for relation in ("unit", "union"):
+            values = [member.__dict__.pop(f"{relation}__{name}") for name in names]
+            setattr(member, relation, OrgUnit.from_db(member._state.db, names, values))
+    return member
+
+
+@functools.cache
+def _member_sql() -> str:
+    units = OrgUnit._meta.db_table
+    columns = [f"m.{field.column}" for field in Member._meta.concrete_fields]
+    for relation, alias in (("unit", "u"), ("union", "g")):
+        columns += [f"{alias}.{field.column} AS {relation}__{field.attname}" for field in OrgUnit._meta.concrete_fields]
+    return (
+        f"SELECT {', '.join(columns)} FROM {Member._meta.db_table} m"
+        f" JOIN {units} u ON u.id = m.unit_id JOIN {units} g ON g.id = m.union_id WHERE m.user_id = %s"
+    )
 
 
 def own_items(*, member: Member) -> QuerySet[Feedback]:
