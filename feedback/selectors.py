@@ -28,12 +28,19 @@ def _ancestor_paths(unit: OrgUnit) -> list[str]:
     return [unit.path[:end] for end in range(step, len(unit.path), step)]
 
 
+def _board_area(unit: OrgUnit) -> tuple[str, list[str]]:
+    """The units on ``unit``'s board by their paths: the grassroots union's path
+    (the path of every unit in the union starts with it) and the paths above it."""
+    union = unit.grassroots_union
+    return union.path, _ancestor_paths(union)
+
+
 def board_area_q(unit: OrgUnit, field: str = "unit") -> Q:
     """Items whose unit is in ``unit``'s grassroots union or above it (``field=""``:
     the units themselves)."""
-    union = unit.grassroots_union
+    union_path, paths_above = _board_area(unit)
     prefix = f"{field}__" if field else ""
-    return Q(**{f"{prefix}path__startswith": union.path}) | Q(**{f"{prefix}path__in": _ancestor_paths(union)})
+    return Q(**{f"{prefix}path__startswith": union_path}) | Q(**{f"{prefix}path__in": paths_above})
 
 
 def board_for_member(*, member: Member) -> QuerySet[Feedback]:
@@ -79,8 +86,7 @@ def board_page(*, user, sort: str = "support", category: str = "", number=None, 
         unit = _board_unit(user)
         if unit is None:  # nobody's board: nothing to read
             return Paginator([], per_page).get_page(number)
-        union = unit.grassroots_union
-        area = (union.path, _ancestor_paths(union))
+        area = _board_area(unit)
     items = _BoardItems(
         area=area,
         sort=sort if sort in BOARD_ORDERS else "support",
@@ -161,8 +167,8 @@ def _board_sql(*, vendor: str, sort: str, above: int | None, by_category: bool, 
     The page's ids and the count are read in a subquery (from the board's index
     alone, see ``Feedback.Meta.indexes``); only the page's rows are read whole and
     joined to their unit. ``above`` is the number of levels above the grassroots
-    union (``None``: every published item); the units are picked as
-    ``board_area_q`` picks them.
+    union (``None``: every published item); the units are picked by their paths
+    (``_board_area``) as ``board_area_q`` picks them.
     """
     items, units = Feedback._meta.db_table, OrgUnit._meta.db_table
     where = ["f.published"]
