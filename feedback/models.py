@@ -141,8 +141,14 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["published", "published_at"], name="feedback_board_idx"),
             models.Index(fields=["-submitted_on", "id"], name="feedback_changelist_order_idx"),
-            # A member's board is the published items of a few units, found by their ids.
-            models.Index(fields=["unit"], condition=Q(published=True), name="feedback_board_unit_idx"),
+            # A member's board is the published items of a few units, found by their ids; the sort
+            # keys and the category in the index too, so a page is chosen and counted from the
+            # index alone (selectors.board_page): only the page's rows are read from the table.
+            models.Index(
+                fields=["unit", "-supporter_count", "-published_at", "id", "category"],
+                condition=Q(published=True),
+                name="feedback_board_page_idx",
+            ),
         ]
         permissions = [
             ("answer_feedback", _("Can answer feedback")),

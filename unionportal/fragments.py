@@ -14,6 +14,7 @@ The template must depend on nothing else: pass every value it shows
 
 from functools import lru_cache
 
+from django.db.models import Choices
 from django.forms import BoundField
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -21,19 +22,43 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from . import kept_url
+from .choices import choice_label
 
 # About 1 KB a card: a few MB at most per process.
 FRAGMENTS_KEPT = 4096
 
 
 def render_kept(template_name: str, **values) -> SafeString:
-    return _render(
-        template_name,
-        tuple(values.items()),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        get_script_prefix(),
-    )
+    return _render(template_name, tuple(values.items()), *_text_context())
+
+
+def _text_context() -> tuple:
+    return translation.get_language(), timezone.get_current_timezone_name(), get_script_prefix()
+
+
+class KeptRows:
+    """``render_kept`` and ``reverse_kept`` for the rows of one page: what else
+    changes their text (the language, the time zone, the URLs' prefix and
+    configuration) is read once for the page, not for every row, where reading
+    it cost more than finding the kept row."""
+
+    def __init__(self):
+        self._text = _text_context()
+        self._urls = kept_url.url_context()
+        self._labels = {}
+
+    def label(self, choices: type[Choices], value) -> str:
+        """``choice_label(choices, value)``, translated once for the page."""
+        key = (choices, value)
+        if key not in self._labels:
+            self._labels[key] = choice_label(choices, value)
+        return self._labels[key]
+
+    def render(self, template_name: str, **values) -> SafeString:
+        return _render(template_name, tuple(values.items()), *self._text)
+
+    def reverse(self, viewname: str, *args) -> str:
+        return kept_url.reverse_plain(self._urls, viewname, args)
 
 
 @lru_cache(maxsize=FRAGMENTS_KEPT)

@@ -47,15 +47,19 @@ def reverse_kept(view_name: str, args=(), kwargs=None, current_app=None) -> str:
     kwargs = kwargs or {}
     if not all(type(value) in _PLAIN for value in (*args, *kwargs.values())):
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-    return _reverse(
-        view_name,
-        tuple(args),
-        tuple(sorted(kwargs.items())),
-        current_app,
-        get_script_prefix(),
-        get_urlconf(),
-        get_language(),  # for language-prefixed patterns, should there be any
-    )
+    return _reverse(view_name, tuple(args), tuple(sorted(kwargs.items())), current_app, *url_context())
+
+
+def url_context() -> tuple:
+    """What else a URL depends on: the prefix, the URLconf and the language (for
+    language-prefixed patterns, should there be any)."""
+    return get_script_prefix(), get_urlconf(), get_language()
+
+
+def reverse_plain(context: tuple, view_name: str, args: tuple) -> str:
+    """``reverse(view_name, args=args)`` for plain ``args``, kept, with the
+    ``url_context()`` read once by the caller (a page of rows)."""
+    return _reverse(view_name, args, (), None, *context)
 
 
 @receiver(setting_changed)

@@ -1,7 +1,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from feedback import services
+from feedback.models import Feedback
 from tests.factories import ActiveMemberFactory, add_unit
 
 from .factories import PublishedFeedbackFactory, SupportFactory
@@ -153,3 +155,36 @@ def test_the_count_of_pages_follows_the_category_filter(worker, tree, client):
     assert "第 1 页，共 2 页" in client.get("/feedback/?category=canteen").content.decode()
     page = client.get("/feedback/?category=safety").context["page"]
     assert page.paginator.count == 1 and not page.has_other_pages()
+
+
+def test_an_officer_of_the_federation_sees_the_board_of_every_union(chair, tree, client):
+    items = {
+        PublishedFeedbackFactory(author__unit=tree["branch_a"]).pk,
+        PublishedFeedbackFactory(author__unit=tree["union_b"]).pk,
+        PublishedFeedbackFactory(author__unit=tree["root"]).pk,
+    }
+    client.force_login(chair)
+    assert {item.pk for item in client.get("/feedback/").context["page"].object_list} == items
+
+
+def test_the_board_lists_its_items_in_the_order_of_the_sort_keys(worker, other_worker, tree, client):
+    """Ties in support are broken by the date, ties in both by the id, on every page."""
+    at = timezone.now()
+    items = [PublishedFeedbackFactory(author__unit=tree["branch_a"], published_at=at) for _ in range(23)]
+    for item in items[:5]:
+        SupportFactory(feedback=item, member=other_worker)
+    services.feedback_support(feedback=items[0], member=worker)
+    client.force_login(worker.user)
+    for sort, key in (
+        ("support", lambda i: (-i.supporter_count, -i.published_at.timestamp(), str(i.pk))),
+        ("new", lambda i: (-i.published_at.timestamp(), str(i.pk))),
+    ):
+        expected = sorted(Feedback.objects.filter(pk__in=[i.pk for i in items]), key=key)
+        shown = []
+        for number in (1, 2):
+            page = client.get(f"/feedback/?sort={sort}&page={number}").context["page"]
+            assert page.paginator.count == 23
+            shown += page.object_list
+        assert [i.pk for i in shown] == [i.pk for i in expected]
+        assert [i.support_count for i in shown] == [i.supporter_count for i in expected]
+        assert {i.pk for i in shown if i.supported} == {items[0].pk}

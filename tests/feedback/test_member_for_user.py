@@ -1,0 +1,27 @@
+from django.contrib.auth.models import AnonymousUser
+
+from feedback.selectors import member_for_user
+from members.models import Member
+
+
+def test_it_reads_the_member_with_their_unit_and_union_in_one_query(worker, django_assert_num_queries):
+    user = type(worker.user).objects.get(pk=worker.user.pk)
+    with django_assert_num_queries(1):
+        member = member_for_user(user)
+        assert (member.unit.name, member.unit.path, member.union.name, member.union.kind) == (
+            worker.unit.name,
+            worker.unit.path,
+            worker.union.name,
+            worker.union.kind,
+        )
+        assert member.user is user
+        assert member_for_user(user) is member
+    expected = Member.objects.get(pk=worker.pk)
+    for field in Member._meta.concrete_fields:
+        assert getattr(member, field.attname) == getattr(expected, field.attname), field.name
+    assert not member._state.adding and member._state.db == expected._state.db
+
+
+def test_an_account_without_a_profile_or_no_account_has_no_member(officer):
+    assert member_for_user(officer) is None
+    assert member_for_user(AnonymousUser()) is None
