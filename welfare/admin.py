@@ -222,6 +222,8 @@ class WelfareRequestAdmin(
     form = TriageForm
     change_form_template = "admin/welfare/welfarerequest/change_form.html"
     change_list_template = "admin/welfare/welfarerequest/change_list.html"
+    # That template writes the Export link itself: no template of import-export's on top of it.
+    import_export_change_list_template = None
     readonly_fields = [
         "reference",
         "worker_details",
