@@ -32,7 +32,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.functional import Promise, cached_property
@@ -183,15 +183,16 @@ class LargeChangelistMixin:
 
 
 @functools.cache
-def _choice_labels(field, language: str) -> dict:
-    return {value: str(label) for value, label in field.flatchoices}
+def _choice_labels(model, field_name: str, language: str) -> tuple[str, dict]:
+    field = model._meta.get_field(field_name)
+    return field.attname, {value: str(label) for value, label in field.flatchoices}
 
 
 def choice_label(obj, field_name: str) -> str:
     """``obj.get_<field_name>_display()`` without translating every choice on each call."""
-    field = obj._meta.get_field(field_name)
-    value = getattr(obj, field.attname)
-    return _choice_labels(field, get_language()).get(value, value)
+    attname, labels = _choice_labels(type(obj), field_name, get_language())
+    value = getattr(obj, attname)
+    return labels.get(value, value)
 
 
 # --- Rows ------------------------------------------------------------------------
@@ -355,12 +356,39 @@ def _checkbox_cell(row_class: str):
     return cell
 
 
+# Row writers kept by what they are made of (a few dozen: emptied when full).
+_WRITERS: dict = {}
+
+
 def row_html(cl):
     """A function writing a whole row (``<td>``s and the ``<th>`` of the link) of ``cl`` as one string:
     Django's ``items_for_result`` markup, without working out each column again for each row.
-    ``None`` where the changelist needs Django's own (editable rows, a popup)."""
+    ``None`` where the changelist needs Django's own (editable rows, a popup).
+
+    Kept per process by what the columns are made of: the ModelAdmin, its columns and links, the
+    language (choices, formats, labels) and the filters the change page's links keep."""
     if cl.formset or cl.is_popup or cl.to_field:
         return None
+    links = cl.list_display_links
+    key = (
+        cl.model_admin,
+        tuple(cl.list_display),
+        None if links is None else tuple(links),
+        get_language(),
+        cl.preserved_filters,
+        get_script_prefix(),
+        get_urlconf(),
+    )
+    write = _WRITERS.get(key)
+    if write is None:
+        write = _row_writer(cl)
+        if len(_WRITERS) >= 200:
+            _WRITERS.clear()
+        _WRITERS[key] = write
+    return write
+
+
+def _row_writer(cl):
     cells, first = [], True
     for index, name in enumerate(cl.list_display):
         cell, link = _column(cl, index, name, first)
