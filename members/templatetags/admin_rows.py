@@ -28,6 +28,7 @@ A test writes pages with and without the kept parts and compares them.
 
 import datetime
 import functools
+import secrets
 
 from django import forms, template
 from django.contrib.admin.filters import BooleanFieldListFilter, ChoicesFieldListFilter, SimpleListFilter
@@ -43,6 +44,7 @@ from django.template import engines
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -204,11 +206,16 @@ def _frozen(value):
     raise _Unkeepable(type(value))
 
 
+# Written in place of the CSRF token in a kept fragment, and replaced by the request's token on each use.
+_CSRF_MARK = f"csrf{secrets.token_hex(16)}"
+
+
 class KeptNode(template.Node):
     """``{% kept value ... %}…{% endkept %}``: what is between written once per process for each set of
     values (and language, time zone, escaping), then read back. The values must be everything the
-    fragment shows that could change: it must not show the CSRF token, messages or anything else of
-    the request left out of the values, nor change the context."""
+    fragment shows that could change: it must not show messages or anything else of the request left
+    out of the values, nor change the context. A CSRF token in it is the request's own: the fragment
+    is kept with a mark in its place, and each use puts the request's token there."""
 
     def __init__(self, nodelist, values):
         self.nodelist, self.values = nodelist, values
@@ -232,10 +239,16 @@ class KeptNode(template.Node):
             return self.nodelist.render(context)
         html = _KEPT.get(key)
         if html is None:
-            html = SafeString(self.nodelist.render(context))
+            with context.push(csrf_token=_CSRF_MARK):
+                html = SafeString(self.nodelist.render(context))
             if len(_KEPT) >= _KEPT_MAX:
                 _KEPT.clear()
             _KEPT[key] = html
+        if _CSRF_MARK in html:
+            token = context.get("csrf_token")
+            if not token or token == "NOTPROVIDED":
+                return self.nodelist.render(context)  # no token: Django writes no field
+            html = SafeString(html.replace(_CSRF_MARK, conditional_escape(str(token))))
         return html
 
 
