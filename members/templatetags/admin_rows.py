@@ -48,7 +48,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from members.changelists import row_html
+from members.changelists import _page_timezone, row_html
 
 register = template.Library()
 
@@ -124,7 +124,8 @@ def fast_result_list(context, cl) -> SafeString | None:
     if frame is None:
         return None
     before, between, after = frame
-    return SafeString(before + between.join([write(obj) for obj in cl.result_list]) + after)
+    tz = _page_timezone()
+    return SafeString(before + between.join([write(obj, tz) for obj in cl.result_list]) + after)
 
 
 class _FastResultListNode(template.Node):
