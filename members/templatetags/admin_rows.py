@@ -40,7 +40,6 @@ from django.contrib.admin.templatetags.admin_list import (
     result_list,
 )
 from django.contrib.admin.templatetags.base import InclusionAdminNode
-from django.template import engines
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -183,8 +182,9 @@ def kept_list_filters(cl):
 
 # --- Fragments kept by what they show ------------------------------------------------
 
-_KEPT: dict = {}
-_KEPT_MAX = 2000
+_KEPT: dict = {}  # the action bars
+_KEPT_MAX = 1000
+_forgotten = [0]  # how many times forget() was called: each {% kept %} forgets its fragments then
 
 
 class _Unkeepable(Exception):
@@ -216,17 +216,18 @@ class KeptNode(template.Node):
     values (and language, time zone, escaping), then read back. The values must be everything the
     fragment shows that could change: it must not show messages or anything else of the request left
     out of the values, nor change the context. A CSRF token in it is the request's own: the fragment
-    is kept with a mark in its place, and each use puts the request's token there."""
+    is kept with a mark in its place, and each use puts the request's token there.
+
+    The fragments are kept on the node, which lives as long as its compiled template (for the
+    process, with the cached template loader)."""
 
     def __init__(self, nodelist, values):
         self.nodelist, self.values = nodelist, values
+        self.kept, self.forgotten = {}, _forgotten[0]
 
     def render(self, context):
         try:
             key = (
-                self.origin.name,
-                self.token.lineno,
-                self.token.contents,
                 get_language(),
                 timezone.get_current_timezone_name(),
                 get_script_prefix(),
@@ -238,13 +239,15 @@ class KeptNode(template.Node):
             )
         except _Unkeepable:
             return self.nodelist.render(context)
-        html = _KEPT.get(key)
+        if self.forgotten != _forgotten[0]:
+            self.kept, self.forgotten = {}, _forgotten[0]
+        html = self.kept.get(key)
         if html is None:
             with context.push(csrf_token=_CSRF_MARK):
                 html = SafeString(self.nodelist.render(context))
-            if len(_KEPT) >= _KEPT_MAX:
-                _KEPT.clear()
-            _KEPT[key] = html
+            if len(self.kept) >= _KEPT_MAX:
+                self.kept.clear()
+            self.kept[key] = html
         if _CSRF_MARK in html:
             token = context.get("csrf_token")
             if not token or token == "NOTPROVIDED":
@@ -285,7 +288,7 @@ def kept_admin_actions(context):
         key = None
     html = _KEPT.get(key) if key is not None else None
     if html is None:
-        html = SafeString(_actions_template().render(context))  # sets action_index itself
+        html = SafeString(_actions_template(context.template.engine).render(context))  # sets action_index
         if key is not None:
             if len(_KEPT) >= _KEPT_MAX:
                 _KEPT.clear()
@@ -296,8 +299,8 @@ def kept_admin_actions(context):
 
 
 @functools.cache
-def _actions_template():
-    return engines["django"].engine.from_string("{% load admin_list %}{% admin_actions %}")
+def _actions_template(engine):
+    return engine.from_string("{% load admin_list %}{% admin_actions %}")
 
 
 def forget() -> None:
@@ -306,3 +309,4 @@ def forget() -> None:
 
     for kept in (_HEADERS, _FRAMES, _PANELS, _KEPT, _KeptWidget._kept):
         kept.clear()
+    _forgotten[0] += 1
