@@ -183,7 +183,7 @@ def kept_list_filters(cl):
 # --- Fragments kept by what they show ------------------------------------------------
 
 _KEPT: dict = {}  # the action bars
-_KEPT_MAX = 1000
+_KEPT_MAX = 300  # per {% kept %} (a few KB each): emptied when full
 _forgotten = [0]  # how many times forget() was called: each {% kept %} forgets its fragments then
 
 
