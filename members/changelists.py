@@ -162,6 +162,14 @@ class LargeChangelistMixin:
     def get_changelist(self, request, **kwargs):
         return LargeChangeList
 
+    def get_actions(self, request):
+        # Django asks three times for each changelist page (the checkbox column, the action bar and
+        # its choices), checking the officer's permission for each action every time: once per request.
+        kept = request.__dict__.setdefault("_changelist_actions", {})
+        if self not in kept:
+            kept[self] = super().get_actions(request)
+        return dict(kept[self])
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # The changelist's page is ?p=, the autocomplete's (which pages search results) ?page=.
         try:
