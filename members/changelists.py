@@ -15,6 +15,7 @@ import operator
 from urllib.parse import quote as url_quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name
@@ -32,7 +33,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.functional import Promise, cached_property
@@ -161,6 +162,14 @@ class LargeChangelistMixin:
     def get_changelist(self, request, **kwargs):
         return LargeChangeList
 
+    def get_actions(self, request):
+        # Django asks three times for each changelist page (the checkbox column, the action bar and
+        # its choices), checking the officer's permission for each action every time: once per request.
+        kept = request.__dict__.setdefault("_changelist_actions", {})
+        if self not in kept:
+            kept[self] = super().get_actions(request)
+        return dict(kept[self])
+
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # The changelist's page is ?p=, the autocomplete's (which pages search results) ?page=.
         try:
@@ -183,15 +192,16 @@ class LargeChangelistMixin:
 
 
 @functools.cache
-def _choice_labels(field, language: str) -> dict:
-    return {value: str(label) for value, label in field.flatchoices}
+def _choice_labels(model, field_name: str, language: str) -> tuple[str, dict]:
+    field = model._meta.get_field(field_name)
+    return field.attname, {value: str(label) for value, label in field.flatchoices}
 
 
 def choice_label(obj, field_name: str) -> str:
     """``obj.get_<field_name>_display()`` without translating every choice on each call."""
-    field = obj._meta.get_field(field_name)
-    value = getattr(obj, field.attname)
-    return _choice_labels(field, get_language()).get(value, value)
+    attname, labels = _choice_labels(type(obj), field_name, get_language())
+    value = getattr(obj, attname)
+    return labels.get(value, value)
 
 
 # --- Rows ------------------------------------------------------------------------
@@ -202,6 +212,10 @@ URL_SAFE = "!$&'()*+,;=/~:@"
 
 def _escaped(value) -> str:
     """``conditional_escape(value)`` as a plain string."""
+    if type(value) is SafeString:
+        return value
+    if type(value) is str:
+        return html.escape(value)
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):
@@ -252,7 +266,7 @@ def _column(cl, index: int, name, first: bool):
         if name == "action_checkbox" and getattr(type(model_admin), name, None) is LargeChangelistMixin.action_checkbox:
             return _checkbox_cell(classes[0]), link
 
-        def cell(obj):
+        def cell(obj, tz):
             try:
                 if get is None:
                     _, found, value = lookup_field(name, obj, model_admin)
@@ -281,13 +295,13 @@ def _column(cl, index: int, name, first: bool):
                 choices = None  # list-like choices: Django's way, row by row
         if isinstance(field.remote_field, models.ManyToOneRel):
 
-            def shown_value(obj):
+            def shown_value(obj, tz):
                 related = getattr(obj, field.name)
                 return empty if related is None else related
 
         elif choices is not None:
 
-            def shown_value(obj):
+            def shown_value(obj, tz):
                 value = getattr(obj, field.attname)
                 try:
                     return SafeString(choices[value])
@@ -297,15 +311,18 @@ def _column(cl, index: int, name, first: bool):
         elif isinstance(field, models.DateTimeField):
             write_date = _date_writer(get_format("DATETIME_FORMAT"))  # formats.localize()'s format
 
-            def shown_value(obj):
+            def shown_value(obj, tz):
                 value = getattr(obj, field.name)
                 if value in field.empty_values:
                     return empty
-                return write_date(timezone.template_localtime(value))
+                # timezone.template_localtime(value), the time zone looked up once per page
+                if tz is not None and not timezone.is_naive(value) and getattr(value, "convert_to_local_time", True):
+                    value = value.astimezone(tz)
+                return write_date(value)
 
         elif isinstance(field, (models.CharField, models.TextField)) and not isinstance(field, models.URLField):
 
-            def shown_value(obj):
+            def shown_value(obj, tz):
                 value = getattr(obj, field.name)
                 if value is None or value == "":
                     return empty
@@ -315,26 +332,50 @@ def _column(cl, index: int, name, first: bool):
 
         else:
 
-            def shown_value(obj):
+            def shown_value(obj, tz):
                 return display_for_field(getattr(obj, field.name), field, empty, avoid_link=link)
 
-        def cell(obj):
+        def cell(obj, tz):
             try:
-                return row_class, shown_value(obj)
+                return row_class, shown_value(obj, tz)
             except ObjectDoesNotExist:
                 return missing, empty
 
     return cell, link
 
 
+# Numeric format codes written straight from the value, as ``DateFormat``'s methods write them.
+_PLAIN_CODES = {
+    "Y": lambda value: f"{value.year:04d}",
+    "y": lambda value: f"{value.year % 100:02d}",
+    "m": lambda value: f"{value.month:02d}",
+    "n": lambda value: str(value.month),
+    "d": lambda value: f"{value.day:02d}",
+    "j": lambda value: str(value.day),
+    "H": lambda value: f"{value.hour:02d}",
+    "G": lambda value: str(value.hour),
+    "i": lambda value: f"{value.minute:02d}",
+    "s": lambda value: f"{value.second:02d}",
+}
+
+
 def _date_writer(shape: str):
-    """``dateformat.format(value, shape)`` with ``shape`` split into its parts once, not for each value."""
+    """``dateformat.format(value, shape)`` with ``shape`` split into its parts once, not for each value
+    (and without ``DateFormat`` when every code is a plain number: the Chinese formats)."""
     parts = []
     for i, piece in enumerate(dateformat.re_formatchars.split(str(shape))):
         if i % 2:
             parts.append((True, piece))
         elif piece:
             parts.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+
+    if all(not code or piece in _PLAIN_CODES for code, piece in parts):
+        writers = [_PLAIN_CODES[piece] if code else piece for code, piece in parts]
+
+        def write_plain(value) -> str:
+            return "".join([part if type(part) is str else part(value) for part in writers])
+
+        return write_plain
 
     def write(value) -> str:
         shown = dateformat.DateFormat(value)
@@ -343,24 +384,59 @@ def _date_writer(shape: str):
     return write
 
 
+_LOOK_UP = object()
+
+
+def _page_timezone():
+    """The time zone the page's date-times are shown in (``template_localtime``'s), ``None`` for none."""
+    return timezone.get_current_timezone() if settings.USE_TZ else None
+
+
 def _checkbox_cell(row_class: str):
     """``LargeChangelistMixin.action_checkbox``'s cell, its label translated once per page."""
     head = f'<input type="checkbox" name="{html.escape(helpers.ACTION_CHECKBOX_NAME)}" value="'
     label = _("Select this object for an action - {}")
 
-    def cell(obj):
+    def cell(obj, tz):
         aria = label.format(html.escape(str(obj)))
         return row_class, SafeString(f'{head}{html.escape(str(obj.pk))}" class="action-select" aria-label="{aria}">')
 
     return cell
 
 
+# Row writers kept by what they are made of (a few dozen: emptied when full).
+_WRITERS: dict = {}
+
+
 def row_html(cl):
     """A function writing a whole row (``<td>``s and the ``<th>`` of the link) of ``cl`` as one string:
     Django's ``items_for_result`` markup, without working out each column again for each row.
-    ``None`` where the changelist needs Django's own (editable rows, a popup)."""
+    ``None`` where the changelist needs Django's own (editable rows, a popup).
+
+    Kept per process by what the columns are made of: the ModelAdmin, its columns and links, the
+    language (choices, formats, labels) and the filters the change page's links keep."""
     if cl.formset or cl.is_popup or cl.to_field:
         return None
+    links = cl.list_display_links
+    key = (
+        cl.model_admin,
+        tuple(cl.list_display),
+        None if links is None else tuple(links),
+        get_language(),
+        cl.preserved_filters,
+        get_script_prefix(),
+        get_urlconf(),
+    )
+    write = _WRITERS.get(key)
+    if write is None:
+        write = _row_writer(cl)
+        if len(_WRITERS) >= 200:
+            _WRITERS.clear()
+        _WRITERS[key] = write
+    return write
+
+
+def _row_writer(cl):
     cells, first = [], True
     for index, name in enumerate(cl.list_display):
         cell, link = _column(cl, index, name, first)
@@ -384,10 +460,13 @@ def row_html(cl):
             head, tail = (html.escape(part) for part in url.split(sentinel, 1))
     pk_name = cl.pk_attname
 
-    def write(obj) -> str:
+    def write(obj, tz=_LOOK_UP) -> str:
+        """One row; ``tz`` is the current time zone when the caller looked it up for the page."""
+        if tz is _LOOK_UP:
+            tz = _page_timezone()
         out = []
         for cell, link, tag in cells:
-            row_class, shown = cell(obj)
+            row_class, shown = cell(obj, tz)
             if link and url is not None:
                 key = html.escape(url_quote(str(quote(getattr(obj, pk_name))), safe=URL_SAFE))
                 out.append(f'<{tag}{row_class}><a href="{head}{key}{tail}">{_escaped(shown)}</a></{tag}>')

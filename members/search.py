@@ -26,11 +26,14 @@ The indexes come from the models' ``SEARCH_INDEXES`` and migrations
 ``feedback.0003_search_indexes``; tests check with EXPLAIN that they are used.
 """
 
+import functools
+
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import CharField, F, Func, Lookup, Q, Value
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.db.models.lookups import Contains
 from django.utils.text import smart_split, unescape_string_literal
@@ -91,23 +94,51 @@ def _field(model, path: str):
     return field
 
 
-def _own_term_q(model, name: str, lookup: str, term: str) -> Q | None:
-    """``<name>__<lookup>=term`` for a field of ``model`` itself, written for its index; ``None`` if none can help."""
+def _own_term_form(model, name: str, lookup: str, term: str) -> str | None:
+    """How a word is searched in a field of ``model`` itself so that its index answers; ``None`` if none can."""
     kind = getattr(model, "SEARCH_INDEXES", {}).get(name)
     if lookup == "icontains":
         if kind == DOUBLED and sum(1 if ord(c) < 128 else 2 for c in term) >= 3:
-            return Q(Contains(doubled(F(name)), doubled(Value(term))))
+            return DOUBLED
         if kind == TRIGRAM and len(term) >= 3:
-            return Q(**{f"{name}__icontains": term})
+            return "icontains"
     if lookup == "istartswith" and kind == PREFIX:
-        return Q(**{f"{name}__istartswith": term})
+        return "istartswith"
     return None
 
 
-def _indexed_term_q(model, specs: list[tuple[str, str]], term: str) -> Q | None:
-    """One search word over ``specs`` (path, lookup), answerable from indexes; ``None`` if some field is not."""
-    from django.contrib.postgres.expressions import ArraySubquery
+def _own_q(name: str, form: str, term: str) -> Q:
+    if form == DOUBLED:
+        return Q(Contains(doubled(F(name)), doubled(Value(term))))
+    return Q(**{f"{name}__{form}": term})
 
+
+def _own_term_q(model, name: str, lookup: str, term: str) -> Q | None:
+    """``<name>__<lookup>=term`` for a field of ``model`` itself, written for its index; ``None`` if none can help."""
+    form = _own_term_form(model, name, lookup, term)
+    return None if form is None else _own_q(name, form, term)
+
+
+_ANY_TERM = "\x00any search word\x00"  # stands for the word in a query compiled once
+
+
+@functools.cache
+def _related_keys_sql(model, name: str, forms: tuple[tuple[str, str], ...], using: str) -> tuple[str, tuple]:
+    """``SELECT <key> FROM <related model> WHERE <a field (rest, form) contains the word>``: the subquery
+    of a related model's fields, compiled once per process for each set of fields, the word a parameter.
+    Django took longer to build it again for each search than the database to answer it."""
+    relation = model._meta.get_field(name)
+    target = relation.related_model
+    matching = target._default_manager.filter(Q.create([_own_q(rest, form, _ANY_TERM) for rest, form in forms], Q.OR))
+    keys = matching.order_by().values(relation.target_field.attname)
+    sql, params = keys.query.get_compiler(using=using).as_sql()
+    if list(params).count(_ANY_TERM) != len(forms):
+        raise RuntimeError("the search's subquery: expected the word as one parameter per field")
+    return sql, tuple(params)
+
+
+def _indexed_term_q(model, specs: list[tuple[str, str]], term: str, using: str) -> Q | None:
+    """One search word over ``specs`` (path, lookup), answerable from indexes; ``None`` if some field is not."""
     own, related = [], {}
     for path, lookup in specs:
         first, _, rest = path.partition(LOOKUP_SEP)
@@ -119,15 +150,32 @@ def _indexed_term_q(model, specs: list[tuple[str, str]], term: str) -> Q | None:
     for name, lookups in related.items():
         relation = model._meta.get_field(name)
         target = relation.related_model
-        target_arms = [_own_term_q(target, rest, lookup, term) for rest, lookup in lookups]
-        if not (relation.concrete and (relation.many_to_one or relation.one_to_one)) or None in target_arms:
+        forms = tuple((rest, _own_term_form(target, rest, lookup, term)) for rest, lookup in lookups)
+        if not (relation.concrete and (relation.many_to_one or relation.one_to_one)):
             return None
-        matching = target._default_manager.filter(Q.create(target_arms, connector=Q.OR))
-        keys = matching.order_by().values(relation.target_field.attname)
-        arms.append(Q(AnyOf(F(relation.attname), ArraySubquery(keys))))
+        if any(form is None for _, form in forms):
+            return None
+        if any(form != DOUBLED for _, form in forms):
+            # A LIKE pattern holds the word escaped and wrapped: not a parameter to put it in.
+            arms.append(_related_q(relation, [_own_q(rest, form, term) for rest, form in forms]))
+            continue
+        from django.contrib.postgres.fields import ArrayField
+
+        sql, params = _related_keys_sql(model, name, forms, using)
+        params = tuple(term if param == _ANY_TERM else param for param in params)
+        keys = RawSQL(f"ARRAY({sql})", params, output_field=ArrayField(relation.target_field))
+        arms.append(Q(AnyOf(F(relation.attname), keys)))
     if None in arms:
         return None
     return Q.create(arms, connector=Q.OR)
+
+
+def _related_q(relation, target_arms: list[Q]) -> Q:
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    matching = relation.related_model._default_manager.filter(Q.create(target_arms, connector=Q.OR))
+    keys = matching.order_by().values(relation.target_field.attname)
+    return Q(AnyOf(F(relation.attname), ArraySubquery(keys)))
 
 
 class IndexedSearchMixin:
@@ -149,7 +197,7 @@ class IndexedSearchMixin:
             return super().get_search_results(request, queryset, search_term)
         matches = Q()
         for term in terms:
-            indexed = _indexed_term_q(queryset.model, specs, term)
+            indexed = _indexed_term_q(queryset.model, specs, term, queryset.db)
             if indexed is None:  # as Django writes it
                 indexed = Q.create([(f"{path}__{lookup}", term) for path, lookup in specs], connector=Q.OR)
             matches &= indexed

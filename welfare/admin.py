@@ -7,6 +7,7 @@ outside their reach exists: they get 404. Every change goes through
 ``welfare.services``.
 """
 
+import functools
 import re
 
 from django.contrib import admin, messages
@@ -18,7 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
@@ -222,6 +223,8 @@ class WelfareRequestAdmin(
     form = TriageForm
     change_form_template = "admin/welfare/welfarerequest/change_form.html"
     change_list_template = "admin/welfare/welfarerequest/change_list.html"
+    # That template writes the Export link itself: no template of import-export's on top of it.
+    import_export_change_list_template = None
     readonly_fields = [
         "reference",
         "worker_details",
@@ -314,7 +317,7 @@ class WelfareRequestAdmin(
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
-        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, choice_label(obj, "state"))
+        return _state_badge(obj.state, get_language())
 
     @admin.display(description=_("sensitivity"), ordering="sensitivity")
     def confidential(self, obj):
@@ -617,6 +620,13 @@ class WelfareRequestAdmin(
     def close_selected(self, request, queryset):
         done, errors = services.request_bulk_transition(requests=queryset, to=S.CLOSED, by=request.user)
         self._report(request, done, errors, ngettext("%(n)d request closed.", "%(n)d requests closed.", done))
+
+
+@functools.cache
+def _state_badge(state: str, language: str):
+    """A state's badge, written once per state and language (every row of the changelist has one)."""
+    label = dict(S.choices).get(state, state)  # translated in ``language``, the active one
+    return format_html('<span class="wf-state wf-state-{}">{}</span>', state, label)
 
 
 def _grant_summary_html(summary: selectors.GrantSummary):

@@ -341,3 +341,87 @@ def test_the_kept_filter_panel_is_djangos_and_follows_the_address_the_language_a
     officer.save(update_fields=["language"])
     kept, djangos = panels()
     assert "Flood aid" in kept and kept == djangos != chinese
+
+
+def test_each_changelist_page_written_from_kept_parts_is_the_page_written_from_nothing(
+    worker, other_worker, officer, welfare_officer, chair, staff_client, hardship_scheme
+):
+    """Parts of the changelist are kept per process (``members.templatetags.admin_rows``): the results
+    table around its rows, the action bar, the search form, the object tools, the date drill-down, the
+    pagination, the media. Once the pages of other officers, addresses and languages have been written,
+    each page is still the page written from nothing — only its CSRF token differs."""
+    import re
+
+    from members.templatetags import admin_rows
+
+    services.request_assign(request=submit(worker), officer=officer, by=officer)
+    submit(other_worker, "illness")
+    submit(worker, "discrimination", sensitivity="confidential")
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import officer_user
+
+    english = welfare_officer
+    english.language = "en"
+    english.save(update_fields=["language"])
+    reader = officer_user(unit=officer.officer_unit, roles=(), email="reader@example.cn")  # no adding, no actions
+    reader.user_permissions.add(Permission.objects.get(codename="view_welfarerequest"))
+    visits = [
+        (officer, {}),
+        (welfare_officer, {}),
+        (chair, {}),
+        (reader, {}),
+        (officer, {"q": "李娟"}),
+        (officer, {"q": "王芳"}),
+        (chair, {"q": "王芳"}),
+        (officer, {"q": '<b>"&王'}),
+        (officer, {"q": "nobody"}),
+        (officer, {"q": "WF-", "state": "submitted"}),
+        (officer, {"assigned": "me", "o": "2.-3"}),
+        (officer, {"submitted_at__year": str(timezone.localdate().year)}),
+        (officer, {"_popup": "1"}),
+        (welfare_officer, {"q": "李娟"}),
+    ]
+
+    def page(user, params) -> str:
+        response = staff_client(user).get(CHANGELIST, params)
+        assert response.status_code == 200
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    from_nothing = []
+    for user, params in visits:
+        admin_rows.forget()
+        from_nothing.append(page(user, params))
+    admin_rows.forget()
+    for user, params in visits:
+        page(user, params)
+    for (user, params), expected in zip(visits, from_nothing, strict=True):
+        assert page(user, params) == expected, (user, params)
+    assert from_nothing[0] != from_nothing[1] != from_nothing[2] != from_nothing[3]
+    assert "<strong>王强</strong>" in from_nothing[0] and "<strong>王强</strong>" not in from_nothing[1]  # welcome
+    assert 'class="addlink"' in from_nothing[0] and 'class="addlink"' not in from_nothing[3]
+    assert 'class="export_link"' in from_nothing[3] and 'name="action"' not in from_nothing[3]
+
+
+def test_the_csrf_token_in_a_kept_part_of_the_changelist_is_the_requests(officer, staff_client, worker):
+    """The user tools (with the logout form) are kept with a mark for the token: each page carries the
+    request's own, which the CSRF check accepts."""
+    import re
+
+    from django.test import Client
+
+    from members.templatetags import admin_rows
+
+    request = submit(worker)
+    staff_client(officer)  # the second factor in place
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    admin_rows.forget()
+    for _ in range(2):  # written, then read back
+        page = client.get(CHANGELIST).content.decode()
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert len(tokens) == 2 and admin_rows._CSRF_MARK not in page
+        response = client.post(
+            CHANGELIST, {"action": "assign_to_me", "_selected_action": [request.pk], "csrfmiddlewaretoken": tokens[0]}
+        )
+        assert response.status_code == 302
