@@ -133,7 +133,10 @@ LIST_FIELDS = [
     *["title", "category", "place", "unit", "starts_at", "capacity", "waiting_list", "allocation", "status"],
     *["members_only", "gender", "min_age", "max_age", "retired"],
 ]
-LIST_UNIT_FIELDS = ["id", "name", "path", "depth", "kind"]
+# In the order of the model's fields, as Model.from_db takes them.
+LIST_UNIT_FIELDS = [
+    f.attname for f in OrgUnit._meta.concrete_fields if f.attname in ("id", "name", "path", "depth", "kind")
+]
 
 # Per activity, on its row: the member's registration (at most one), an
 # officer's exception for them, whether it is restricted to some units, and
@@ -188,7 +191,9 @@ def _upcoming(member: Member, *, category: str, now: datetime) -> list[Activity]
     params |= {f"place{i}": status for i, status in enumerate(Registration.PLACE_STATUSES)}
     activities = list(Activity.objects.raw(_upcoming_sql(len(paths), bool(category)), params))
     for activity in activities:
-        activity.unit = OrgUnit(**{name: getattr(activity, f"unit_{name}") for name in LIST_UNIT_FIELDS})
+        # The unit as select_related().only() loads it.
+        values = [getattr(activity, f"unit_{name}") for name in LIST_UNIT_FIELDS]
+        activity.unit = OrgUnit.from_db(Activity.objects.db, LIST_UNIT_FIELDS, values)
     return activities
 
 
