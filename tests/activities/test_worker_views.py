@@ -37,6 +37,15 @@ def test_the_list_shows_activities_of_the_workers_part_of_the_tree(worker_client
     assert titles(response) == ["全市职工书法展", "甲厂读书会"]
 
 
+def test_each_card_names_the_unit_that_runs_the_activity(worker_client, tree):
+    ActivityFactory(unit=tree["root"], title="全市职工书法展")
+    ActivityFactory(unit=tree["union_a"], title="甲厂读书会")
+    shown = cards(worker_client.get(reverse("activities:list")))
+    assert tree["root"].name in shown["全市职工书法展"]
+    assert tree["union_a"].name in shown["甲厂读书会"]
+    assert tree["union_a"].path not in shown["甲厂读书会"]
+
+
 def test_the_list_also_shows_what_the_worker_signed_up_for_or_was_let_into_elsewhere(
     worker_client, tree, worker, officer, make_members
 ):
