@@ -1,15 +1,16 @@
-"""Helpers for the outbox tests: sweeping later, and brokers that are real or not there."""
+"""Helpers for the outbox tests: greetings queued, sweeping later, and brokers that are real or not there."""
 
 import contextlib
 import socket
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import time_machine
 from django.conf import settings
 from django.utils import timezone
 
 from notifications import services
+from notifications.reminders import birthday_greetings_queue
 from unionportal.celery import app as celery_app
 
 
@@ -82,3 +83,15 @@ def sweep_after_grace(seconds_later: float = 0) -> int:
     later = timezone.now() + timedelta(seconds=settings.OUTBOX_SWEEP_GRACE + 1 + seconds_later)
     with time_machine.travel(later, tick=False):
         return services.outbox_sweep()
+
+
+BIRTHDAY = date(2026, 5, 2)
+
+
+def greetings_queued_on_a_birthday(*members) -> int:
+    """Give ``members`` a birthday on ``BIRTHDAY`` and queue that day's greetings;
+    queued only: the caller decides whether they are sent (on commit, the sweep)."""
+    for member in members:
+        member.date_of_birth = BIRTHDAY.replace(year=1990)
+        member.save(update_fields=["date_of_birth"])
+    return birthday_greetings_queue(day=BIRTHDAY)

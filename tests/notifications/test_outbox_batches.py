@@ -4,7 +4,7 @@ Reminders are rendered once per language and filled in per recipient; the
 mails composed for SMTP read like Django's."""
 
 import email
-from datetime import date, timedelta
+from datetime import timedelta
 from email.header import decode_header, make_header
 from email.policy import default as default_policy
 
@@ -17,10 +17,9 @@ from django.utils import timezone
 from notifications import services
 from notifications.models import Notification
 from notifications.outbound import Composer
-from notifications.reminders import birthday_greetings_queue
 from notifications.services import Mail, Stencil, notification_enqueue_many, render_email
 from tests.markers import requires_postgres
-from tests.notifications.helpers import sweep_after_grace
+from tests.notifications.helpers import greetings_queued_on_a_birthday, sweep_after_grace
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +107,8 @@ def test_a_long_batch_keeps_its_claim_so_the_sweep_does_not_send_its_rows_again(
 def test_an_optional_mail_in_a_batch_is_skipped_when_its_member_opted_out(
     worker, other_worker, mailoutbox, django_capture_on_commit_callbacks
 ):
-    for member in (worker, other_worker):
-        member.date_of_birth = date(1990, 5, 2)
-        member.save()
     with django_capture_on_commit_callbacks(execute=False):
-        birthday_greetings_queue(day=date(2026, 5, 2))
+        greetings_queued_on_a_birthday(worker, other_worker)
     services.optional_mail_set(member=other_worker, wanted=False)
     assert sweep_after_grace() == 1
     assert [m.to for m in mailoutbox] == [["worker@example.cn"]]

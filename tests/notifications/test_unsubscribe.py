@@ -1,5 +1,3 @@
-from datetime import date
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -8,8 +6,7 @@ from members import services as member_services
 from members.models import Member
 from notifications import services
 from notifications.models import Notification
-from notifications.reminders import birthday_greetings_queue
-from tests.notifications.helpers import sweep_after_grace
+from tests.notifications.helpers import greetings_queued_on_a_birthday, sweep_after_grace
 
 
 @pytest.fixture
@@ -61,21 +58,17 @@ def test_a_token_cannot_be_turned_into_another_members(client, worker, other_wor
 def test_an_unsubscribed_member_gets_no_greeting_but_still_gets_transactional_mail(
     worker, officer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    worker.date_of_birth = date(1990, 5, 2)
-    worker.save()
     services.optional_mail_set(member=worker, wanted=False)
     with django_capture_on_commit_callbacks(execute=True):
-        birthday_greetings_queue(day=date(2026, 5, 2))
+        greetings_queued_on_a_birthday(worker)
         member_services.membership_change(member=worker, to=Member.Status.SUSPENDED, by=officer, note="欠费")
     assert [m.to for m in mailoutbox] == [["worker@example.cn"]]
     assert "会籍" in mailoutbox[0].subject
 
 
 def test_a_greeting_queued_before_unsubscribing_is_not_sent(worker, mailoutbox, django_capture_on_commit_callbacks):
-    worker.date_of_birth = date(1990, 5, 2)
-    worker.save()
     with django_capture_on_commit_callbacks(execute=False):
-        birthday_greetings_queue(day=date(2026, 5, 2))
+        greetings_queued_on_a_birthday(worker)
     services.optional_mail_set(member=worker, wanted=False)
     assert sweep_after_grace() == 0
     assert mailoutbox == []
