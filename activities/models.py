@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member, OrgUnit
-from unionportal.choices import choice_label
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -170,9 +169,6 @@ class Activity(models.Model):
     def get_absolute_url(self):
         return reverse("activities:detail", args=[self.pk])
 
-    def get_category_display(self) -> str:
-        return choice_label(self.Category, self.category)
-
     def clean(self):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -292,9 +288,6 @@ class Registration(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:registration", args=[self.pk])
-
-    def get_status_display(self) -> str:
-        return choice_label(self.Status, self.status)
 
     @property
     def holds_place(self) -> bool:

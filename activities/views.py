@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import Member
 from members.scoping import user_may_see_unit
+from members.selectors import member_for_user
 from members.services import member_from_card_token
 
 from . import ics, selectors, services
@@ -27,10 +28,6 @@ from .models import Activity, CalendarFeed, Registration
 
 R = Registration.Status
 PAGE_SIZE = 20
-
-
-def _own_member(request) -> Member | None:
-    return Member.objects.select_related("unit", "user").filter(user=request.user).first()
 
 
 def _error_text(exc: Exception) -> str:
@@ -53,11 +50,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def activity_list(request):
-    # The list needs the member's unit, not their account; get() builds no ordering.
-    try:
-        member = Member.objects.select_related("unit").get(user=request.user)
-    except Member.DoesNotExist:
-        member = None
+    member = member_for_user(request.user)
     form = ActivityFilterForm(request.GET or None)
     category, for_me = "", False
     if form.is_bound and form.is_valid():
@@ -80,7 +73,7 @@ def activity_list(request):
 
 @login_required
 def activity_detail(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     activity = _visible_activity(member, pk)
@@ -112,7 +105,7 @@ def activity_detail(request, pk: int):
 @login_required
 @require_POST
 def activity_signup(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     activity = _visible_activity(member, pk)
@@ -133,7 +126,7 @@ def activity_signup(request, pk: int):
 @login_required
 @require_POST
 def activity_cancel(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     activity = _visible_activity(member, pk)
@@ -155,7 +148,7 @@ def activity_cancel(request, pk: int):
 
 @login_required
 def my_activities(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     sections = selectors.my_activities(member=member)
@@ -166,7 +159,7 @@ def my_activities(request):
 
 @login_required
 def registration_detail(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     registration = selectors.registration_of_member(member=member, pk=pk)
@@ -178,7 +171,7 @@ def registration_detail(request, pk: int):
 
 @login_required
 def activity_rate(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     activity = _visible_activity(member, pk)
@@ -201,7 +194,7 @@ def activity_rate(request, pk: int):
 
 @login_required
 def activity_calendar(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     activity = _visible_activity(member, pk)
@@ -229,7 +222,7 @@ def calendar_feed(request, token: str):
 @login_required
 @require_POST
 def calendar_feed_manage(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     if request.POST.get("action") == "revoke":

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from members.models import Member
+from members.selectors import member_for_user
 
 from . import services
 from .forms import OptionalMailForm
@@ -16,7 +16,7 @@ from .forms import OptionalMailForm
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     """The member's choice of optional mail (also shown on their profile)."""
-    member = Member.objects.filter(user=request.user).first()
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     # Not "request.POST or None": an unticked box posts nothing but the token.

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from members.models import Member
+from members.selectors import member_for_user
 
 from . import selectors, services
 from .forms import ReplyForm, SubmitForm, WithdrawForm
@@ -33,10 +33,6 @@ def _error_text(exc: Exception) -> str:
     return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
-def _own_member(request) -> Member | None:
-    return Member.objects.select_related("unit", "user").filter(user=request.user).first()
-
-
 def _get_request_for_worker(request, pk: int):
     """The worker's own request, or 404 for anyone else (whether it exists or not)."""
     queryset = selectors.requests_visible_to(request.user, side="worker").select_related("request_type", "member__user")
@@ -45,14 +41,14 @@ def _get_request_for_worker(request, pk: int):
 
 @login_required
 def request_list(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     requests = selectors.worker_requests(request.user) if member else []
     return render(request, "welfare/list.html", {"member": member, "requests": requests})
 
 
 @login_required
 def request_choose_type(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         messages.info(request, _("Please fill in your profile first, so the union knows who is asking."))
         return redirect("members:profile-create")
@@ -70,7 +66,7 @@ def request_choose_type(request):
 
 @login_required
 def request_submit(request, code: str):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         messages.info(request, _("Please fill in your profile first, so the union knows who is asking."))
         return redirect("members:profile-create")
