@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 
-from members.selectors import ancestor_paths, member_for_user
 from members.models import Member
+from members.selectors import ancestor_paths, member_for_user
 
 
 def test_it_reads_the_member_with_their_unit_and_union_in_one_query(worker, django_assert_num_queries):
