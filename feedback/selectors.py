@@ -43,7 +43,7 @@ def _board_unit(user) -> OrgUnit | None:
     officer without one, the unit they act for."""
     member = member_for_user(user)
     if member is not None:
-        # The member's grassroots union, kept on the member: no walk up the tree.
+        # The member's grassroots union is stored on the member: no walk up the tree.
         return member.union
     return officer_unit(user)
 
