@@ -138,4 +138,3 @@ def test_the_member_autocomplete_finds_by_part_of_a_name_in_the_officers_units(s
         found += [item["id"] for item in response.json()["results"]]
         more, page = response.json()["pagination"]["more"], page + 1
     assert len(set(found)) == 7
-
