@@ -92,6 +92,8 @@ class MemberAdmin(
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
     list_filter = ["status", "gender", "retired", "language"]
     list_select_related = ["unit"]
+    # The columns the rows read (LargeChangelistMixin): not the contact details, dates or consents.
+    list_only = ["name", "membership_number", "status", "unit__name", "gender", "employee_number", "retired"]
     search_fields = ["name", "membership_number", "employee_number", "phone", "email", "user__email"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["unit"]

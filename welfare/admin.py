@@ -7,7 +7,6 @@ outside their reach exists: they get 404. Every change goes through
 ``welfare.services``.
 """
 
-import functools
 import re
 
 from django.contrib import admin, messages
@@ -19,13 +18,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.changelists import LargeChangelistMixin, choice_label
+from members.changelists import LargeChangelistMixin
 from members.models import Member, User
 from members.scoping import UnitScopedAdminMixin, scope_queryset
 from members.search import IndexedSearchMixin
@@ -222,9 +221,7 @@ class WelfareRequestAdmin(
     actions = ["assign_to_me", "start_review", "mark_paid", "close_selected"]
     form = TriageForm
     change_form_template = "admin/welfare/welfarerequest/change_form.html"
-    change_list_template = "admin/welfare/welfarerequest/change_list.html"
-    # That template writes the Export link itself: no template of import-export's on top of it.
-    import_export_change_list_template = None
+    change_list_template = "admin/welfare/welfarerequest/change_list.html"  # the date drill-down without queries
     readonly_fields = [
         "reference",
         "worker_details",
@@ -317,12 +314,12 @@ class WelfareRequestAdmin(
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
-        return _state_badge(obj.state, get_language())
+        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, obj.get_state_display())
 
     @admin.display(description=_("sensitivity"), ordering="sensitivity")
     def confidential(self, obj):
         if obj.is_confidential:
-            return format_html('<strong class="wf-confidential">{}</strong>', choice_label(obj, "sensitivity"))
+            return format_html('<strong class="wf-confidential">{}</strong>', obj.get_sensitivity_display())
         return ""
 
     @admin.display(description=_("assigned officer"), ordering="assigned_to__display_name")
@@ -620,13 +617,6 @@ class WelfareRequestAdmin(
     def close_selected(self, request, queryset):
         done, errors = services.request_bulk_transition(requests=queryset, to=S.CLOSED, by=request.user)
         self._report(request, done, errors, ngettext("%(n)d request closed.", "%(n)d requests closed.", done))
-
-
-@functools.cache
-def _state_badge(state: str, language: str):
-    """A state's badge, written once per state and language (every row of the changelist has one)."""
-    label = dict(S.choices).get(state, state)  # translated in ``language``, the active one
-    return format_html('<span class="wf-state wf-state-{}">{}</span>', state, label)
 
 
 def _grant_summary_html(summary: selectors.GrantSummary):
