@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lib.errors import error_text
 from members.models import Member, User
 from members.scoping import user_may_see_unit
 from notifications.services import notification_enqueue
@@ -55,10 +56,6 @@ CHAIR_MOVES = {(S.AWAITING_CHAIR, S.APPROVED), (S.AWAITING_CHAIR, S.REJECTED), (
 MOVE_ORDER = [S.IN_REVIEW, S.NEEDS_INFO, S.APPROVED, S.AWAITING_CHAIR, S.PAID, S.CLOSED, S.REJECTED, S.WITHDRAWN]
 
 CENT = Decimal("0.01")
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _lock(request: WelfareRequest) -> WelfareRequest:
@@ -346,7 +343,7 @@ def request_bulk_transition(*, requests, to: str, by: User) -> tuple[int, list[s
             request_transition(request=request, to=to, by=by)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            errors.append(f"{request}: {_error_text(exc)}")
+            errors.append(f"{request}: {error_text(exc)}")
     return done, errors
 
 
@@ -442,7 +439,7 @@ def request_bulk_assign(*, requests, officer: User, by: User) -> tuple[int, list
             request_assign(request=request, officer=officer, by=by)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            errors.append(f"{request}: {_error_text(exc)}")
+            errors.append(f"{request}: {error_text(exc)}")
     return done, errors
 
 
