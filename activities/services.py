@@ -216,16 +216,14 @@ def eligibility_override_grant(*, activity: Activity, member: Member, reason: st
 
 def _transition(registration: Registration, to: str, *, by: User | None, note: str = "", **fields) -> RegistrationEvent:
     """Move a registration to ``to`` and record the change."""
-    from_status = registration.status if registration.pk else ""
+    from_state = registration.status if registration.pk else ""
     registration.status = to
     if to != R.WAITING:
         registration.position = None
     for name, value in fields.items():
         setattr(registration, name, value)
     registration.save()
-    return RegistrationEvent.objects.create(
-        registration=registration, from_status=from_status, to_status=to, by=by, note=note
-    )
+    return RegistrationEvent.record(registration, from_state=from_state, to=to, by=by, note=note)
 
 
 def _queue_position(registration: Registration) -> int | None:

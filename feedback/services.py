@@ -226,11 +226,7 @@ def _check_officer(*, by: User, feedback: Feedback, perm: str) -> None:
 
 
 def _record(*, feedback: Feedback, kind: str, to: str, by: User, note: str = "") -> FeedbackEvent:
-    event = FeedbackEvent.objects.create(
-        feedback=feedback, kind=kind, from_state=feedback.state, to_state=to, by=by, note=note
-    )
-    feedback.state = to
-    return event
+    return FeedbackEvent.record(feedback, to=to, by=by, note=note, kind=kind)
 
 
 def _has_answer(feedback: Feedback) -> bool:

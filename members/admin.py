@@ -69,7 +69,7 @@ class MembershipEventInline(admin.TabularInline):
     model = MembershipEvent
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "by", "note"]
+    fields = ["at", "from_state", "to_state", "by", "note"]
     readonly_fields = fields
     ordering = ["-at"]
 

@@ -120,9 +120,7 @@ def member_update(*, member: Member, **fields) -> Member:
 
 
 def _record(*, member: Member, to: str, by: User | None, note: str) -> MembershipEvent:
-    event = MembershipEvent.objects.create(member=member, from_status=member.status, to_status=to, by=by, note=note)
-    member.status = to
-    return event
+    return MembershipEvent.record(member, to=to, by=by, note=note)
 
 
 @transaction.atomic
