@@ -1,7 +1,7 @@
 """Activities the union runs, who signs up for them, and what happened.
 
 The rules (who may sign up, capacity, waiting list, lottery, check-in) live
-in ``activities/services.py``; the models hold the facts and the invariants
+in ``activities/services/`` (one module per rule); the models hold the facts and the invariants
 the database can guard.
 """
 
