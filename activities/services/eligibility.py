@@ -41,18 +41,29 @@ def eligibility_reasons(
     Reads ``activity.eligible_units.all()`` unless ``eligible_units`` (the
     same units) is given: pass it, or prefetch, when checking many.
     """
-    reasons = []
-    if not activity.unit.contains(member.unit):
-        reasons.append(_("This activity is for members of %(units)s.") % {"units": activity.unit.name})
-    units = list(activity.eligible_units.all()) if eligible_units is None else eligible_units
-    if units and not any(unit.contains(member.unit) for unit in units):
-        reasons.append(_("This activity is for members of %(units)s.") % {"units": _unit_names(units)})
+    reasons = _unit_reasons(activity=activity, member=member, eligible_units=eligible_units)
     if activity.members_only and not member.is_active_member:
         reasons.append(_("This activity is for union members, and your membership is not active."))
     if activity.gender == Member.Gender.FEMALE and member.gender != activity.gender:
         reasons.append(_("This activity is for women members."))
     elif activity.gender == Member.Gender.MALE and member.gender != activity.gender:
         reasons.append(_("This activity is for men members."))
+    return reasons + _age_reasons(activity=activity, member=member)
+
+
+def _unit_reasons(*, activity: Activity, member: Member, eligible_units: list[OrgUnit] | None) -> list[str]:
+    reasons = []
+    if not activity.unit.contains(member.unit):
+        reasons.append(_("This activity is for members of %(units)s.") % {"units": activity.unit.name})
+    units = list(activity.eligible_units.all()) if eligible_units is None else eligible_units
+    if units and not any(unit.contains(member.unit) for unit in units):
+        reasons.append(_("This activity is for members of %(units)s.") % {"units": _unit_names(units)})
+    return reasons
+
+
+def _age_reasons(*, activity: Activity, member: Member) -> list[str]:
+    """The retirement and age rules; "retired or aged N or over" lets a retired member of any age in."""
+    reasons = []
     age = member.age_on(activity.local_date)
     too_young = activity.min_age is not None and age < activity.min_age
     too_old = activity.max_age is not None and age > activity.max_age
@@ -65,16 +76,19 @@ def eligibility_reasons(
     elif activity.retired == Activity.RetiredRule.ONLY and not member.retired:
         reasons.append(_("This activity is for retired members."))
     if too_young or too_old:
-        if activity.min_age is not None and activity.max_age is not None:
-            reasons.append(
-                _("This activity is for members aged %(min)s to %(max)s on the day.")
-                % {"min": activity.min_age, "max": activity.max_age}
-            )
-        elif too_young:
-            reasons.append(_("This activity is for members aged %(min)s or over.") % {"min": activity.min_age})
-        else:
-            reasons.append(_("This activity is for members aged %(max)s or under.") % {"max": activity.max_age})
+        reasons.append(_age_range_reason(activity=activity, too_young=too_young))
     return reasons
+
+
+def _age_range_reason(*, activity: Activity, too_young: bool) -> str:
+    if activity.min_age is not None and activity.max_age is not None:
+        return _("This activity is for members aged %(min)s to %(max)s on the day.") % {
+            "min": activity.min_age,
+            "max": activity.max_age,
+        }
+    if too_young:
+        return _("This activity is for members aged %(min)s or over.") % {"min": activity.min_age}
+    return _("This activity is for members aged %(max)s or under.") % {"max": activity.max_age}
 
 
 def eligibility_rules(*, activity: Activity) -> list[str]:
