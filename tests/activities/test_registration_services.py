@@ -37,9 +37,7 @@ def test_a_free_place_is_confirmed_and_e_mailed(activity, worker, mailoutbox, dj
     assert [m.to for m in mailoutbox] == [["worker@example.cn"]]
     assert "报名成功" in mailoutbox[0].subject  # the worker's language is Chinese
     assert activity.title in mailoutbox[0].body
-    assert list(registration.events.values_list("from_state", "to_state", "by")) == [
-        ("", S.CONFIRMED, worker.user.pk)
-    ]
+    assert list(registration.events.values_list("from_state", "to_state", "by")) == [("", S.CONFIRMED, worker.user.pk)]
 
 
 def test_when_full_the_worker_joins_the_waiting_list_and_learns_their_number(
