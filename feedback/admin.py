@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
 from members.scoping import UnitScopedAdminMixin
 from members.search import IndexedSearchMixin
@@ -28,10 +29,6 @@ def _is_uuid(value: str) -> bool:
     except (TypeError, ValueError, AttributeError):
         return False
     return True
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 class UnitFilter(admin.RelatedOnlyFieldListFilter):
@@ -253,7 +250,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
                         else _("Your answer was e-mailed to the author.")
                     )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 self.message_user(request, done % {"title": feedback.title})
                 return redirect(self._change_url(feedback))
@@ -277,7 +274,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
                     feedback=feedback, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"]
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 feedback.refresh_from_db()
                 self.message_user(request, _("The item is now “%(state)s”.") % {"state": feedback.get_state_display()})
@@ -295,7 +292,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
             try:
                 services.feedback_unpublish(feedback=feedback, by=request.user, note=form.cleaned_data["note"])
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, error_text(exc), messages.ERROR)
             else:
                 self.message_user(request, _("“%(title)s” was taken off the board.") % {"title": feedback.title})
             return redirect(self._change_url(feedback))

@@ -24,6 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
 from members.models import Member, User
 from members.scoping import UnitScopedAdminMixin, scope_queryset
@@ -53,10 +54,6 @@ def _move_label(obj: WelfareRequest, to: str):
     if to == S.IN_REVIEW and obj.state != S.SUBMITTED:
         return _("Back to review…")
     return MOVE_LABELS[to]
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _yuan(amount) -> str:
@@ -400,7 +397,7 @@ class WelfareRequestAdmin(
                 )
         except ValidationError as exc:
             # Only a change made by someone else meanwhile gets here; the form checked the rest.
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         pass  # nothing related is edited on this page
@@ -449,7 +446,7 @@ class WelfareRequestAdmin(
                     by=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 self.log_addition(request, created, [{"added": {}}])
                 self.message_user(
@@ -507,7 +504,7 @@ class WelfareRequestAdmin(
                     granted_amount=form.cleaned_data.get("granted_amount"),
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 if to == S.APPROVED and moved.state == S.AWAITING_CHAIR:
                     text = gettext(
@@ -548,7 +545,7 @@ class WelfareRequestAdmin(
                     files=form.cleaned_data["attachments"],
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 text = gettext("Internal note saved.") if message.internal else gettext("Message sent to the worker.")
                 self.message_user(request, text, messages.SUCCESS)
@@ -564,7 +561,7 @@ class WelfareRequestAdmin(
         try:
             services.request_assign(request=obj, officer=request.user, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
         else:
             self.message_user(
                 request, gettext("Request %(reference)s is assigned to you.") % {"reference": obj.reference}

@@ -137,3 +137,11 @@ def test_the_history_of_an_own_member_is_shown(staff_client, officer, worker):
 def test_a_wild_date_filter_is_a_bad_filter_not_a_server_error(staff_client, officer, worker, year):
     response = staff_client(officer).get(reverse("admin:members_member_changelist"), {"created_at__year": year})
     assert response.status_code in (200, 302)
+
+
+def test_the_membership_history_in_the_admin_names_the_states_not_their_codes(staff_client, officer, applicant):
+    response = staff_client(officer).get(reverse("admin:members_member_change", args=[applicant.pk]))
+
+    page = response.content.decode()
+    assert "申请人甲: 已注册（非会员） → 已申请" in page
+    assert "registered → applicant" not in page
