@@ -23,16 +23,13 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.errors import error_text
 from members.models import Member, OrgUnit
 from members.scoping import UnitScopedAdminMixin, scope_queryset
 
 from . import services
 from .forms import ActivityAdminForm, CancelActivityForm
 from .models import Activity, EligibilityOverride, LotteryDraw, Rating, Registration, RegistrationEvent
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 class NoRevertMixin:
@@ -243,7 +240,7 @@ class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, Simpl
             try:
                 promoted = services.activity_capacity_change(activity=obj, capacity=new_capacity, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, error_text(exc), messages.ERROR)
             else:
                 obj.capacity = new_capacity
                 if promoted:
@@ -265,7 +262,7 @@ class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, Simpl
             try:
                 done.append((activity, fn(activity)))
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{activity}: {_error_text(exc)}", messages.WARNING)
+                self.message_user(request, f"{activity}: {error_text(exc)}", messages.WARNING)
         return done
 
     @admin.action(description=_("Publish selected activities"), permissions=["change"])
@@ -434,7 +431,7 @@ class RegistrationEventInline(admin.TabularInline):
     model = RegistrationEvent
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "by", "note"]
+    fields = ["at", "from_state", "to_state", "by", "note"]
     readonly_fields = fields
     ordering = ["at", "id"]
 
@@ -506,7 +503,7 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
                     activity=form.cleaned_data["activity"], member=form.cleaned_data["member"], by=request.user
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 self.message_user(
                     request,
@@ -524,7 +521,7 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
                 services.registration_check_in(registration=registration, by=request.user)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{registration}: {_error_text(exc)}", messages.WARNING)
+                self.message_user(request, f"{registration}: {error_text(exc)}", messages.WARNING)
         self.message_user(
             request, ngettext("%(n)d participant checked in.", "%(n)d participants checked in.", done) % {"n": done}
         )
@@ -537,7 +534,7 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
                 services.registration_cancel(registration=registration, by=request.user)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{registration}: {_error_text(exc)}", messages.WARNING)
+                self.message_user(request, f"{registration}: {error_text(exc)}", messages.WARNING)
         self.message_user(
             request,
             ngettext("%(n)d registration cancelled.", "%(n)d registrations cancelled.", done) % {"n": done},
@@ -583,7 +580,7 @@ class EligibilityOverrideAdmin(UnitScopedAdminMixin, ServiceFormMixin, admin.Mod
             try:
                 services.eligibility_override_grant(by=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 self.message_user(
                     request,

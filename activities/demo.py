@@ -194,14 +194,14 @@ def seed() -> None:
         )
         RegistrationEvent.objects.create(
             registration=registration,
-            to_status=Registration.Status.CONFIRMED,
+            to_state=Registration.Status.CONFIRMED,
             by=member.user,
             at=registration.created_at,
         )
         RegistrationEvent.objects.create(
             registration=registration,
-            from_status=Registration.Status.CONFIRMED,
-            to_status=registration.status,
+            from_state=Registration.Status.CONFIRMED,
+            to_state=registration.status,
             by=officer if came else None,
             at=sports.starts_at if came else sports.ends_at,
         )

@@ -1,7 +1,7 @@
 """Activities the union runs, who signs up for them, and what happened.
 
 The rules (who may sign up, capacity, waiting list, lottery, check-in) live
-in ``activities/services.py``; the models hold the facts and the invariants
+in ``activities/services/`` (one module per rule); the models hold the facts and the invariants
 the database can guard.
 """
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.models import StateChange
 from members.models import Member, OrgUnit
 
 
@@ -294,25 +295,19 @@ class Registration(models.Model):
         return self.status in self.PLACE_STATUSES
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(StateChange):
     """One change of a registration: who, when, from, to and why."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=20, choices=Registration.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=Registration.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    subject_field = "registration"
+    subject_state = "status"
 
-    class Meta:
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=20, choices=Registration.Status.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=Registration.Status.choices)
+
+    class Meta(StateChange.Meta):
         verbose_name = _("registration change")
         verbose_name_plural = _("registration changes")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.registration}: {self.from_status or '—'} → {self.to_status}"
 
 
 class EligibilityOverride(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lib.errors import error_text
 from members.models import Member
 from members.scoping import user_may_see_unit
 from members.selectors import member_for_user
@@ -28,10 +29,6 @@ from .models import Activity, CalendarFeed, Registration
 
 R = Registration.Status
 PAGE_SIZE = 20
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _visible_activity(member: Member, pk: int) -> Activity:
@@ -112,7 +109,7 @@ def activity_signup(request, pk: int):
     try:
         registration = services.registration_signup(activity=activity, member=member, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         if registration.status == R.CONFIRMED:
             messages.success(request, _("Your place is confirmed. We have sent you an e-mail."))
@@ -137,7 +134,7 @@ def activity_cancel(request, pk: int):
     try:
         services.registration_cancel(registration=registration, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         if was == R.WAITING:
             messages.success(request, _("You have left the waiting list."))
@@ -251,7 +248,7 @@ def card_check_in(request, token: str):
             try:
                 services.registration_check_in(registration=registration, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
             else:
                 messages.success(
                     request,

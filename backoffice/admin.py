@@ -6,16 +6,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.errors import error_text
 from members.scoping import UnitScopedAdminMixin
 
 from . import services
 from .forms import ImportConfirmForm, ImportUploadForm
 from .models import Budget, ImportJob
 from .resources import RESOURCES
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 @admin.register(Budget)
@@ -69,7 +66,7 @@ class ImportJobAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
                     kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error("file", _error_text(exc))
+                form.add_error("file", error_text(exc))
             else:
                 return redirect(reverse("admin:backoffice_importjob_change", args=[job.pk]))
         columns = {
@@ -113,7 +110,7 @@ class ImportJobAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
                     job=job, by=request.user, skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False)
                 )
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, error_text(exc), messages.ERROR)
             else:
                 self.message_user(request, _("The import has started."))
         return redirect(reverse("admin:backoffice_importjob_change", args=[job.pk]))
@@ -124,7 +121,7 @@ class ImportJobAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             try:
                 services.import_job_cancel(job=job, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, error_text(exc), messages.ERROR)
             else:
                 self.message_user(request, _("The import was cancelled; nothing was saved."))
         return redirect(reverse("admin:backoffice_importjob_change", args=[job.pk]))

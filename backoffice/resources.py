@@ -407,8 +407,8 @@ class MemberResource(ScopedResource):
         self._events.append(
             MembershipEvent(
                 member=instance,
-                from_status=Member.Status.REGISTERED,
-                to_status=Member.Status.ACTIVE,
+                from_state=Member.Status.REGISTERED,
+                to_state=Member.Status.ACTIVE,
                 by=self.user,
                 note=self.note,
             )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from import_export.exceptions import ImportError as RowImportError
 from import_export.results import RowResult
 
+from lib.errors import error_text
 from members.models import User
 from members.scoping import user_may_see_unit
 
@@ -148,11 +149,10 @@ def _messages(resource, invalid_row) -> list[str]:
 
 
 def _error_text(exc: Exception) -> str:
+    # A row that breaks a unique constraint: the database's own text would mean nothing to the officer.
     if isinstance(exc, IntegrityError):
         return _("It conflicts with a record saved already.")
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
+    return error_text(exc)
 
 
 def _fail(job_id: int, reason: str) -> None:

@@ -3,8 +3,7 @@ import uuid
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -14,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
 from members.scoping import UnitScopedAdminMixin
 from members.search import IndexedSearchMixin
 
 from . import services
 from .forms import AnswerForm, StateForm, UnpublishForm
-from .models import Feedback, FeedbackEvent, FeedbackMessage, FeedbackSupport
+from .models import Feedback, FeedbackEvent, FeedbackMessage
 
 
 def _is_uuid(value: str) -> bool:
@@ -31,33 +31,20 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
-
-
 class UnitFilter(admin.RelatedOnlyFieldListFilter):
     """The units of the feedback the officer sees, each unit asked for its first item (an index
-    lookup), not by reading every item."""
+    lookup), not by reading every item; of each unit only its key and name are read."""
 
     def field_choices(self, field, request, model_admin):
         first_visible = model_admin.get_queryset(request).filter(unit=OuterRef("pk")).order_by().values("pk")[:1]
         # "IS NOT NULL" of a scalar subquery: PostgreSQL would turn an EXISTS into a join
         # over all feedback.
         has_feedback = Q(IsNull(Subquery(first_visible), False))
+        units = field.related_model._default_manager.filter(has_feedback)
         ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(include_blank=False, limit_choices_to=has_feedback, ordering=ordering)
-
-
-def _support_count():
-    """Supports of each item, counted for the rows shown only (a join and GROUP BY would count them all)."""
-    supports = (
-        FeedbackSupport.objects.filter(feedback=OuterRef("pk"))
-        .order_by()
-        .values("feedback")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(supports, output_field=IntegerField()), 0)
+        if ordering:
+            units = units.order_by(*ordering)
+        return list(units.values_list("pk", "name"))  # OrgUnit.__str__ is its name
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -124,6 +111,19 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
         ("unit", UnitFilter),
     ]
     list_select_related = ["unit", "author"]
+    # The columns the rows read (LargeChangelistMixin): not the texts, the digest or the publisher.
+    list_only = [
+        "unit__name",
+        "category",
+        "title",
+        "anonymous",
+        "author__name",
+        "submitted_on",
+        "state",
+        "published",
+        "supporter_count",
+        "awaiting_answer",
+    ]
     search_fields = ["title", "body", "official_answer", "author__name"]
     date_hierarchy = "submitted_on"
     ordering = ["-submitted_on", "id"]
@@ -154,9 +154,6 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
     actions = ["change_state"]
     change_form_template = "admin/feedback/feedback/change_form.html"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(support_count=_support_count())
-
     def has_add_permission(self, request):
         return False  # workers send feedback from the portal
 
@@ -183,9 +180,9 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
             return _("anonymous")
         return obj.author or _("(profile deleted)")
 
-    @admin.display(description=_("supports"), ordering="support_count")
+    @admin.display(description=_("supports"), ordering="supporter_count")
     def support_count(self, obj):
-        return obj.support_count
+        return obj.supporter_count
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -253,7 +250,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
                         else _("Your answer was e-mailed to the author.")
                     )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 self.message_user(request, done % {"title": feedback.title})
                 return redirect(self._change_url(feedback))
@@ -277,7 +274,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
                     feedback=feedback, to=form.cleaned_data["to"], by=request.user, note=form.cleaned_data["note"]
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 feedback.refresh_from_db()
                 self.message_user(request, _("The item is now “%(state)s”.") % {"state": feedback.get_state_display()})
@@ -295,7 +292,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
             try:
                 services.feedback_unpublish(feedback=feedback, by=request.user, note=form.cleaned_data["note"])
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, error_text(exc), messages.ERROR)
             else:
                 self.message_user(request, _("“%(title)s” was taken off the board.") % {"title": feedback.title})
             return redirect(self._change_url(feedback))

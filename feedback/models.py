@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.models import StateChange
+
 
 class NamedOnlyHistoricalRecords(HistoricalRecords):
     """History of named items only.
@@ -208,7 +210,7 @@ class FeedbackMessage(models.Model):
         return f"{self.feedback.reference} #{self.position}"
 
 
-class FeedbackEvent(models.Model):
+class FeedbackEvent(StateChange):
     """One officer decision on an item: who, when, from, to and why."""
 
     class Kind(models.TextChoices):
@@ -217,22 +219,19 @@ class FeedbackEvent(models.Model):
         PUBLISH = "publish", _("published on the board")
         UNPUBLISH = "unpublish", _("withdrawn from the board")
 
+    subject_field = "feedback"
+
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
     from_state = models.CharField(_("from"), max_length=20, choices=Feedback.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Feedback.State.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("feedback decision")
         verbose_name_plural = _("feedback decisions")
-        ordering = ["at", "id"]
 
     def __str__(self):
+        # An answer or a publication leaves the state as it was: the kind says what happened.
         return f"{self.feedback.reference}: {self.get_kind_display()}"
 
 

@@ -225,14 +225,6 @@ def _check_officer(*, by: User, feedback: Feedback, perm: str) -> None:
         raise PermissionDenied(_("You may not handle this feedback."))
 
 
-def _record(*, feedback: Feedback, kind: str, to: str, by: User, note: str = "") -> FeedbackEvent:
-    event = FeedbackEvent.objects.create(
-        feedback=feedback, kind=kind, from_state=feedback.state, to_state=to, by=by, note=note
-    )
-    feedback.state = to
-    return event
-
-
 def _has_answer(feedback: Feedback) -> bool:
     return bool(feedback.official_answer) or feedback.messages.filter(from_author=False).exists()
 
@@ -250,7 +242,7 @@ def feedback_answer(*, feedback: Feedback, by: User, text: str) -> FeedbackMessa
         feedback=feedback, position=_next_position(feedback), from_author=False, officer=by, text=text
     )
     to = State.ANSWERED if feedback.state in (State.RECEIVED, State.CONSIDERING) else feedback.state
-    _record(feedback=feedback, kind=FeedbackEvent.Kind.ANSWER, to=to, by=by)
+    FeedbackEvent.record(feedback, kind=FeedbackEvent.Kind.ANSWER, to=to, by=by)
     feedback.awaiting_answer = False
     feedback.save(update_fields=["state", "awaiting_answer"])
     _notify_author(feedback=feedback, template="feedback-answered", key=f"answer:{message.pk}", context={"text": text})
@@ -269,7 +261,7 @@ def feedback_publish(*, feedback: Feedback, by: User, official_answer: str) -> F
     _check_officer(by=by, feedback=feedback, perm="feedback.publish_feedback")
     first_time = not feedback.published
     to = State.ANSWERED if feedback.state in (State.RECEIVED, State.CONSIDERING) else feedback.state
-    _record(feedback=feedback, kind=FeedbackEvent.Kind.PUBLISH, to=to, by=by)
+    FeedbackEvent.record(feedback, kind=FeedbackEvent.Kind.PUBLISH, to=to, by=by)
     feedback.official_answer = official_answer
     feedback.published = True
     if first_time:
@@ -293,7 +285,7 @@ def feedback_unpublish(*, feedback: Feedback, by: User, note: str = "") -> Feedb
     _check_officer(by=by, feedback=feedback, perm="feedback.publish_feedback")
     if not feedback.published:
         raise ValidationError(_("This item is not on the board."))
-    _record(feedback=feedback, kind=FeedbackEvent.Kind.UNPUBLISH, to=feedback.state, by=by, note=note)
+    FeedbackEvent.record(feedback, kind=FeedbackEvent.Kind.UNPUBLISH, to=feedback.state, by=by, note=note)
     feedback.published = False
     feedback.save()
     return feedback
@@ -319,7 +311,7 @@ def feedback_transition(*, feedback: Feedback, to: str, by: User, note: str = ""
         raise ValidationError(_("Answer the author or publish an official answer first."))
     if to == State.NOT_ADOPTED and not note.strip():
         raise ValidationError(_("Give the author a reason why the item is not adopted."))
-    _record(feedback=feedback, kind=FeedbackEvent.Kind.STATE, to=to, by=by, note=note.strip())
+    FeedbackEvent.record(feedback, kind=FeedbackEvent.Kind.STATE, to=to, by=by, note=note.strip())
     feedback.save(update_fields=["state"])
     if to != State.ANSWERED:
         _notify_author(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lib.errors import error_text
 from members.selectors import member_for_user
 
 from . import selectors, services
@@ -26,10 +27,6 @@ from .forms import BoardForm, FeedbackForm, FollowUpCodeForm, FollowUpReplyForm,
 
 BOARD_PAGE_SIZE = 20
 NONCE_TTL = 24 * 3600
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _member_or_redirect(request):
@@ -101,7 +98,7 @@ def submit(request):
             # Nothing was saved; let the worker send the same form again.
             if data["nonce"]:
                 cache.delete(_nonce_key(data["nonce"]))
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             if code is None:
                 messages.success(request, _("Thank you. Your feedback was sent to the union office."))
@@ -155,7 +152,7 @@ def reply(request, pk):
     try:
         services.feedback_author_reply(feedback=feedback, text=form.cleaned_data["text"])
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your reply was sent to the union office."))
     return redirect(feedback.get_absolute_url())
@@ -188,7 +185,7 @@ def support(request, pk):
         else:
             messages.info(request, _("You already support “%(title)s”.") % {"title": feedback.title})
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return target
 
 
@@ -229,7 +226,7 @@ def follow_up(request):
             try:
                 services.feedback_author_reply(feedback=feedback, text=form.cleaned_data["text"])
             except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
                 reply_form = form
             else:
                 messages.success(request, _("Your reply was sent to the union office."))

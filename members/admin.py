@@ -12,6 +12,7 @@ from treebeard.forms import movenodeform_factory
 
 from backoffice.exports import ScopedExportMixin
 from backoffice.resources import DuesResource, MemberResource
+from lib.errors import error_text
 
 from . import services
 from .changelists import LargeChangelistMixin
@@ -19,10 +20,6 @@ from .forms import RejectForm
 from .models import DeletionRequest, DuesRecord, Member, MembershipEvent, OrgUnit, User
 from .scoping import UnitScopedAdminMixin
 from .search import IndexedSearchMixin
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 @admin.register(User)
@@ -72,7 +69,7 @@ class MembershipEventInline(admin.TabularInline):
     model = MembershipEvent
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "by", "note"]
+    fields = ["at", "from_state", "to_state", "by", "note"]
     readonly_fields = fields
     ordering = ["-at"]
 
@@ -92,6 +89,8 @@ class MemberAdmin(
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
     list_filter = ["status", "gender", "retired", "language"]
     list_select_related = ["unit"]
+    # The columns the rows read (LargeChangelistMixin): not the contact details, dates or consents.
+    list_only = ["name", "membership_number", "status", "unit__name", "gender", "employee_number", "retired"]
     search_fields = ["name", "membership_number", "employee_number", "phone", "email", "user__email"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["unit"]
@@ -125,7 +124,7 @@ class MemberAdmin(
         try:
             services.membership_approve(member=member, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
         else:
             member.refresh_from_db()
             self.message_user(
@@ -142,7 +141,7 @@ class MemberAdmin(
             try:
                 services.membership_reject(member=member, by=request.user, reason=form.cleaned_data["reason"])
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, _error_text(exc), messages.ERROR)
+                self.message_user(request, error_text(exc), messages.ERROR)
             else:
                 self.message_user(request, _("The application of %(name)s was rejected.") % {"name": member.name})
             return redirect(reverse("admin:members_member_change", args=[pk]))
@@ -179,7 +178,7 @@ class MemberAdmin(
                     services.membership_reject(member=member, by=request.user, reason=form.cleaned_data["reason"])
                     done += 1
                 except (ValidationError, PermissionDenied) as exc:
-                    self.message_user(request, f"{member}: {_error_text(exc)}", messages.WARNING)
+                    self.message_user(request, f"{member}: {error_text(exc)}", messages.WARNING)
             if done:
                 self.message_user(
                     request, ngettext("%(n)d application rejected.", "%(n)d applications rejected.", done) % {"n": done}
@@ -235,7 +234,7 @@ class DeletionRequestAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
                 services.deletion_request_carry_out(deletion_request=deletion_request, by=request.user)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{deletion_request}: {_error_text(exc)}", messages.WARNING)
+                self.message_user(request, f"{deletion_request}: {error_text(exc)}", messages.WARNING)
         self.message_user(
             request, ngettext("%(n)d member's data erased.", "%(n)d members' data erased.", done) % {"n": done}
         )

@@ -48,7 +48,7 @@ def _membership(member) -> dict:
         if user
         else None,
         "status_history": [
-            {"from": e.from_status, "to": e.to_status, "at": e.at.isoformat(), "note": e.note}
+            {"from": e.from_state, "to": e.to_state, "at": e.at.isoformat(), "note": e.note}
             for e in member.events.all()
         ],
         "dues": [

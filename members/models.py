@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from lib.models import StateChange
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -231,25 +233,19 @@ class Member(models.Model):
         return self.email
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(StateChange):
     """One change of a member's status: who, when, from, to and why."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(_("from"), max_length=20, choices=Member.Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Member.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    subject_field = "member"
+    subject_state = "status"
 
-    class Meta:
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(_("from"), max_length=20, choices=Member.Status.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Member.Status.choices)
+
+    class Meta(StateChange.Meta):
         verbose_name = _("membership change")
         verbose_name_plural = _("membership changes")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.member}: {self.from_status} → {self.to_status}"
 
 
 class DuesRecord(models.Model):

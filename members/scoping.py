@@ -6,12 +6,9 @@ actions, exports and autocomplete all go through ``scope_queryset`` (directly
 or through ``UnitScopedAdminMixin``).
 """
 
-import functools
-
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import connections
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 
@@ -26,27 +23,13 @@ def officer_unit(user) -> OrgUnit | None:
     field = user._meta.get_field("officer_unit")
     if not field.is_cached(user):
         # Loaded with the answer to "is it the whole tree?", so the scope costs no extra query.
-        sql, params = _unit_query(connections[OrgUnit.objects.db].vendor)
-        params = tuple(user.officer_unit_id if param == _ANY_UNIT else param for param in params)
-        unit = next(iter(OrgUnit.objects.raw(sql, params)), None)
+        unit = (
+            OrgUnit.objects.annotate(_whole_tree=ExpressionWrapper(_alone_at_the_top(), output_field=BooleanField()))
+            .filter(pk=user.officer_unit_id)
+            .first()
+        )
         field.set_cached_value(user, unit)
     return user.officer_unit
-
-
-_ANY_UNIT = -7_000_001  # stands for the officer's unit in the query compiled once
-
-
-@functools.cache
-def _unit_query(vendor: str) -> tuple[str, tuple]:
-    """``officer_unit``'s query, compiled once per process (and database kind): Django took
-    several times longer to build it, on every back-office page, than the database to run it."""
-    queryset = OrgUnit.objects.annotate(
-        _whole_tree=ExpressionWrapper(_alone_at_the_top(), output_field=BooleanField())
-    ).filter(pk=_ANY_UNIT)
-    sql, params = queryset.order_by().query.sql_with_params()
-    if list(params).count(_ANY_UNIT) != 1:
-        raise RuntimeError("officer_unit's query: expected the unit's id as exactly one parameter")
-    return sql, tuple(params)
 
 
 def _alone_at_the_top():

@@ -26,14 +26,11 @@ The indexes come from the models' ``SEARCH_INDEXES`` and migrations
 ``feedback.0003_search_indexes``; tests check with EXPLAIN that they are used.
 """
 
-import functools
-
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import CharField, F, Func, Lookup, Q, Value
 from django.db.models.constants import LOOKUP_SEP
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.db.models.lookups import Contains
 from django.utils.text import smart_split, unescape_string_literal
@@ -119,25 +116,7 @@ def _own_term_q(model, name: str, lookup: str, term: str) -> Q | None:
     return None if form is None else _own_q(name, form, term)
 
 
-_ANY_TERM = "\x00any search word\x00"  # stands for the word in a query compiled once
-
-
-@functools.cache
-def _related_keys_sql(model, name: str, forms: tuple[tuple[str, str], ...], using: str) -> tuple[str, tuple]:
-    """``SELECT <key> FROM <related model> WHERE <a field (rest, form) contains the word>``: the subquery
-    of a related model's fields, compiled once per process for each set of fields, the word a parameter.
-    Django took longer to build it again for each search than the database to answer it."""
-    relation = model._meta.get_field(name)
-    target = relation.related_model
-    matching = target._default_manager.filter(Q.create([_own_q(rest, form, _ANY_TERM) for rest, form in forms], Q.OR))
-    keys = matching.order_by().values(relation.target_field.attname)
-    sql, params = keys.query.get_compiler(using=using).as_sql()
-    if list(params).count(_ANY_TERM) != len(forms):
-        raise RuntimeError("the search's subquery: expected the word as one parameter per field")
-    return sql, tuple(params)
-
-
-def _indexed_term_q(model, specs: list[tuple[str, str]], term: str, using: str) -> Q | None:
+def _indexed_term_q(model, specs: list[tuple[str, str]], term: str) -> Q | None:
     """One search word over ``specs`` (path, lookup), answerable from indexes; ``None`` if some field is not."""
     own, related = [], {}
     for path, lookup in specs:
@@ -155,16 +134,7 @@ def _indexed_term_q(model, specs: list[tuple[str, str]], term: str, using: str) 
             return None
         if any(form is None for _, form in forms):
             return None
-        if any(form != DOUBLED for _, form in forms):
-            # A LIKE pattern holds the word escaped and wrapped: not a parameter to put it in.
-            arms.append(_related_q(relation, [_own_q(rest, form, term) for rest, form in forms]))
-            continue
-        from django.contrib.postgres.fields import ArrayField
-
-        sql, params = _related_keys_sql(model, name, forms, using)
-        params = tuple(term if param == _ANY_TERM else param for param in params)
-        keys = RawSQL(f"ARRAY({sql})", params, output_field=ArrayField(relation.target_field))
-        arms.append(Q(AnyOf(F(relation.attname), keys)))
+        arms.append(_related_q(relation, [_own_q(rest, form, term) for rest, form in forms]))
     if None in arms:
         return None
     return Q.create(arms, connector=Q.OR)
@@ -197,7 +167,7 @@ class IndexedSearchMixin:
             return super().get_search_results(request, queryset, search_term)
         matches = Q()
         for term in terms:
-            indexed = _indexed_term_q(queryset.model, specs, term, queryset.db)
+            indexed = _indexed_term_q(queryset.model, specs, term)
             if indexed is None:  # as Django writes it
                 indexed = Q.create([(f"{path}__{lookup}", term) for path, lookup in specs], connector=Q.OR)
             matches &= indexed

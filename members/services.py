@@ -119,12 +119,6 @@ def member_update(*, member: Member, **fields) -> Member:
     return member
 
 
-def _record(*, member: Member, to: str, by: User | None, note: str) -> MembershipEvent:
-    event = MembershipEvent.objects.create(member=member, from_status=member.status, to_status=to, by=by, note=note)
-    member.status = to
-    return event
-
-
 @transaction.atomic
 def membership_change(*, member: Member, to: str, by: User | None, note: str = "") -> Member:
     """Move a member to another status, if that move is allowed, and record it.
@@ -147,7 +141,7 @@ def membership_change(*, member: Member, to: str, by: User | None, note: str = "
         raise ValidationError(_("Give the applicant a reason for the rejection."))
     if to == S.APPLICANT and member.privacy_consent_at is None:
         raise ValidationError(_("Please accept the privacy notice."))
-    _record(member=member, to=to, by=by, note=note)
+    MembershipEvent.record(member, to=to, by=by, note=note)  # sets member.status, saved below
     fields = ["status"]
     if to == S.ACTIVE and not member.membership_number:
         member.membership_number = membership_number_for(member)

@@ -14,16 +14,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.errors import error_text
+
 from . import services
 from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, ProfileForm
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Member
 from .scoping import user_may_see_unit
 from .selectors import member_for_user
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 @login_required
@@ -86,7 +84,7 @@ def membership_apply(request):
     try:
         services.membership_apply(member=member, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your application has been sent to the union office."))
     return redirect("members:profile")
@@ -101,7 +99,7 @@ def membership_withdraw(request):
     try:
         services.membership_change(member=member, to=Member.Status.WITHDRAWN, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Your application has been withdrawn."))
     return redirect("members:profile")

@@ -7,7 +7,6 @@ outside their reach exists: they get 404. Every change goes through
 ``welfare.services``.
 """
 
-import functools
 import re
 
 from django.contrib import admin, messages
@@ -19,13 +18,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.changelists import LargeChangelistMixin, choice_label
+from lib.errors import error_text
+from members.changelists import LargeChangelistMixin
 from members.models import Member, User
 from members.scoping import UnitScopedAdminMixin, scope_queryset
 from members.search import IndexedSearchMixin
@@ -54,10 +54,6 @@ def _move_label(obj: WelfareRequest, to: str):
     if to == S.IN_REVIEW and obj.state != S.SUBMITTED:
         return _("Back to review…")
     return MOVE_LABELS[to]
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _yuan(amount) -> str:
@@ -222,9 +218,7 @@ class WelfareRequestAdmin(
     actions = ["assign_to_me", "start_review", "mark_paid", "close_selected"]
     form = TriageForm
     change_form_template = "admin/welfare/welfarerequest/change_form.html"
-    change_list_template = "admin/welfare/welfarerequest/change_list.html"
-    # That template writes the Export link itself: no template of import-export's on top of it.
-    import_export_change_list_template = None
+    change_list_template = "admin/welfare/welfarerequest/change_list.html"  # the date drill-down without queries
     readonly_fields = [
         "reference",
         "worker_details",
@@ -317,12 +311,12 @@ class WelfareRequestAdmin(
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj):
-        return _state_badge(obj.state, get_language())
+        return format_html('<span class="wf-state wf-state-{}">{}</span>', obj.state, obj.get_state_display())
 
     @admin.display(description=_("sensitivity"), ordering="sensitivity")
     def confidential(self, obj):
         if obj.is_confidential:
-            return format_html('<strong class="wf-confidential">{}</strong>', choice_label(obj, "sensitivity"))
+            return format_html('<strong class="wf-confidential">{}</strong>', obj.get_sensitivity_display())
         return ""
 
     @admin.display(description=_("assigned officer"), ordering="assigned_to__display_name")
@@ -403,7 +397,7 @@ class WelfareRequestAdmin(
                 )
         except ValidationError as exc:
             # Only a change made by someone else meanwhile gets here; the form checked the rest.
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         pass  # nothing related is edited on this page
@@ -452,7 +446,7 @@ class WelfareRequestAdmin(
                     by=request.user,
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 self.log_addition(request, created, [{"added": {}}])
                 self.message_user(
@@ -510,7 +504,7 @@ class WelfareRequestAdmin(
                     granted_amount=form.cleaned_data.get("granted_amount"),
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 if to == S.APPROVED and moved.state == S.AWAITING_CHAIR:
                     text = gettext(
@@ -551,7 +545,7 @@ class WelfareRequestAdmin(
                     files=form.cleaned_data["attachments"],
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_text(exc))
             else:
                 text = gettext("Internal note saved.") if message.internal else gettext("Message sent to the worker.")
                 self.message_user(request, text, messages.SUCCESS)
@@ -567,7 +561,7 @@ class WelfareRequestAdmin(
         try:
             services.request_assign(request=obj, officer=request.user, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _error_text(exc), messages.ERROR)
+            self.message_user(request, error_text(exc), messages.ERROR)
         else:
             self.message_user(
                 request, gettext("Request %(reference)s is assigned to you.") % {"reference": obj.reference}
@@ -620,13 +614,6 @@ class WelfareRequestAdmin(
     def close_selected(self, request, queryset):
         done, errors = services.request_bulk_transition(requests=queryset, to=S.CLOSED, by=request.user)
         self._report(request, done, errors, ngettext("%(n)d request closed.", "%(n)d requests closed.", done))
-
-
-@functools.cache
-def _state_badge(state: str, language: str):
-    """A state's badge, written once per state and language (every row of the changelist has one)."""
-    label = dict(S.choices).get(state, state)  # translated in ``language``, the active one
-    return format_html('<span class="wf-state wf-state-{}">{}</span>', state, label)
 
 
 def _grant_summary_html(summary: selectors.GrantSummary):

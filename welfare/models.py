@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from lib.models import StateChange
+
 from .uploads import EXTENSIONS, PrivateStorage
 
 VIEW_CONFIDENTIAL = "welfare.view_confidential_request"
@@ -365,28 +367,21 @@ class WelfareRequest(models.Model):
         )
 
 
-class RequestTransition(models.Model):
+class RequestTransition(StateChange):
     """One change of a request's state: who, when, from, to and the note the worker sees."""
+
+    subject_field = "request"
 
     request = models.ForeignKey(WelfareRequest, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(_("from"), max_length=20, choices=WelfareRequest.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=WelfareRequest.State.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("state change")
         verbose_name_plural = _("state changes")
-        ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_state=F("to_state")), name="welfare_transition_changes_state"),
         ]
-
-    def __str__(self):
-        return f"{self.request}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class RequestMessage(models.Model):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lib.errors import error_text
 from members.models import Member, User
 from members.scoping import user_may_see_unit
 from notifications.services import notification_enqueue
@@ -55,10 +56,6 @@ CHAIR_MOVES = {(S.AWAITING_CHAIR, S.APPROVED), (S.AWAITING_CHAIR, S.REJECTED), (
 MOVE_ORDER = [S.IN_REVIEW, S.NEEDS_INFO, S.APPROVED, S.AWAITING_CHAIR, S.PAID, S.CLOSED, S.REJECTED, S.WITHDRAWN]
 
 CENT = Decimal("0.01")
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _lock(request: WelfareRequest) -> WelfareRequest:
@@ -105,46 +102,103 @@ def request_submit(
     """A worker asks for help, or an officer files the request for a worker who is not online.
 
     An officer filing on a worker's behalf must record how the worker agreed,
-    and becomes the assigned officer. Files are checked before anything is saved.
+    and becomes the assigned officer. Every check (the files included) runs
+    before anything is saved. The request, its first timeline row, the outbox
+    row that tells the worker and the files are written in one transaction: if
+    one fails, none is kept (files already written are deleted again), and the
+    e-mail is queued only once the transaction commits.
     """
+    description = _checked_description(description)
+    _check_request_type(request_type=request_type, amount_requested=amount_requested)
+    on_behalf = _check_filer(by=by, member=member, consent_note=consent_note)
+    _check_member_may_ask(member=member, request_type=request_type)
+    checked = check_uploads(files)
+
+    request = _new_request(
+        member=member,
+        request_type=request_type,
+        description=description,
+        amount_requested=amount_requested,
+        sensitivity=sensitivity,
+        # The office sets priorities: a worker's own request starts as normal.
+        priority=priority if on_behalf else None,
+        by=by,
+        on_behalf=on_behalf,
+        consent_note=consent_note,
+    )
+    _save_new(request=request, by=by)
+    _record(request=request, from_state="", by=by, note="")
+    _attach(request=request, message=None, checked=checked, by=by)
+    return request
+
+
+def _checked_description(description: str | None) -> str:
     description = (description or "").strip()
     if not description:
         raise ValidationError(_("Tell the union what happened and what help you need."), code="no_description")
+    return description
+
+
+def _check_request_type(*, request_type: RequestType, amount_requested: Decimal | None) -> None:
     if not request_type.active:
         raise ValidationError(_("This kind of request is no longer offered."), code="type_closed")
-    if amount_requested is not None:
-        if not request_type.asks_amount:
-            raise ValidationError(_("Only aid requests ask for an amount."), code="no_amount_asked")
-        if amount_requested < 0:
-            raise ValidationError(_("The amount cannot be negative."), code="negative_amount")
+    if amount_requested is None:
+        return
+    if not request_type.asks_amount:
+        raise ValidationError(_("Only aid requests ask for an amount."), code="no_amount_asked")
+    if amount_requested < 0:
+        raise ValidationError(_("The amount cannot be negative."), code="negative_amount")
+
+
+def _check_filer(*, by: User, member: Member, consent_note: str) -> bool:
+    """May ``by`` file this request? Returns whether it is filed on the worker's behalf."""
     if by is None or not by.is_authenticated:
         raise PermissionDenied(_("You may not file a request for this worker."))
-    on_behalf = not (member.user_id is not None and member.user_id == by.pk)
-    consent_note = (consent_note or "").strip()
-    if on_behalf:
-        if not (
-            by.is_active
-            and by.is_staff
-            and by.has_perm("welfare.add_welfarerequest")
-            and user_may_see_unit(by, member.unit)
-        ):
-            raise PermissionDenied(_("You may not file a request for this worker."))
-        if not consent_note:
-            raise ValidationError(
-                _("Record how the worker agreed that the union files this request for them."), code="no_consent"
-            )
-    else:
-        priority = None  # the office sets priorities
+    if member.user_id is not None and member.user_id == by.pk:
+        return False
+    if not _may_file_on_behalf(by=by, member=member):
+        raise PermissionDenied(_("You may not file a request for this worker."))
+    if not (consent_note or "").strip():
+        raise ValidationError(
+            _("Record how the worker agreed that the union files this request for them."), code="no_consent"
+        )
+    return True
+
+
+def _may_file_on_behalf(*, by: User, member: Member) -> bool:
+    """An officer with the right to file requests, over the worker's unit."""
+    return (
+        by.is_active
+        and by.is_staff
+        and by.has_perm("welfare.add_welfarerequest")
+        and user_may_see_unit(by, member.unit)
+    )
+
+
+def _check_member_may_ask(*, member: Member, request_type: RequestType) -> None:
     if request_type.category == RequestType.Category.AID and not member.is_active_member:
         raise ValidationError(
             _("Aid is for union members. Apply for membership first; help with your rights is open to everyone."),
             code="members_only",
         )
-    checked = check_uploads(files)
 
+
+def _new_request(
+    *,
+    member: Member,
+    request_type: RequestType,
+    description: str,
+    amount_requested: Decimal | None,
+    sensitivity: str,
+    priority: int | None,
+    by: User,
+    on_behalf: bool,
+    consent_note: str,
+) -> WelfareRequest:
+    """The request as submitted now, with its due dates counted from today (not saved)."""
     now = timezone.now()
     today = timezone.localdate(now)
-    request = WelfareRequest(
+    return WelfareRequest(
         member=member,
         request_type=request_type,
         description=description,
@@ -156,20 +210,20 @@ def request_submit(
         decision_due=today + timedelta(days=request_type.days_to_decision),
         filed_by=by,
         on_behalf=on_behalf,
-        consent_note=consent_note if on_behalf else "",
+        consent_note=(consent_note or "").strip() if on_behalf else "",
         # The officer who took the worker's call has answered them already, and keeps the case.
         assigned_to=by if on_behalf else None,
         first_response_at=now if on_behalf else None,
     )
+
+
+def _save_new(*, request: WelfareRequest, by: User) -> None:
     request.clean_fields(exclude=["reference", "member", "request_type", "assigned_to", "filed_by", "decided_by"])
     request._history_user = by
     request.save()
     # Derived from the primary key, so two submissions at once never collide.
-    request.reference = f"WF-{timezone.localtime(now):%Y}-{request.pk:06d}"
+    request.reference = f"WF-{timezone.localtime(request.submitted_at):%Y}-{request.pk:06d}"
     request.save(update_fields=["reference"])
-    _record(request=request, from_state="", by=by, note="")
-    _attach(request=request, message=None, checked=checked, by=by)
-    return request
 
 
 def _attach(*, request: WelfareRequest, message: RequestMessage | None, checked: list[CheckedUpload], by: User) -> None:
@@ -224,50 +278,88 @@ def request_transition(
     threshold, approved by someone who is not the chair, goes to "waiting for
     the chair's approval" instead. Returns the request as saved (re-read
     under a row lock, so two officers acting at once cannot both move it).
+    The lock, the timeline row and the outbox row share the transaction: a
+    refused move leaves nothing behind, and the e-mail is queued on commit.
     """
     request = _lock(request)
     from_state = request.state
+    _check_move_is_legal(from_state=from_state, to=to)
+    acting_as = _acting_as(by=by, request=request, move=(from_state, to))
+    note = (note or "").strip()
+    _check_note(to=to, acting_as=acting_as, note=note)
+    _check_amount(request=request, from_state=from_state, to=to, granted_amount=granted_amount)
+
+    now = timezone.now()
+    to = _apply_decision(
+        request=request, from_state=from_state, to=to, by=by, note=note, granted_amount=granted_amount, now=now
+    )
+    if acting_as == "officer" and request.first_response_at is None:
+        request.first_response_at = now
+    _save_state(request=request, to=to, by=by)
+    _record(request=request, from_state=from_state, by=by, note=note, at=now)
+    return request
+
+
+def _check_move_is_legal(*, from_state: str, to: str) -> None:
     if to not in S.values or to not in TRANSITIONS[from_state]:
         raise ValidationError(
             _("A request cannot go from “%(from)s” to “%(to)s”.")
             % {"from": S(from_state).label, "to": S(to).label if to in S.values else to},
             code="illegal_transition",
         )
-    acting_as = _acting_as(by=by, request=request, move=(from_state, to))
-    note = (note or "").strip()
-    if to == S.NEEDS_INFO and not note:
+
+
+def _check_note(*, to: str, acting_as: str, note: str) -> None:
+    """The moves the worker must be told the reason of, or that the office must explain."""
+    if note:
+        return
+    if to == S.NEEDS_INFO:
         raise ValidationError(_("Tell the worker which information or documents you need."), code="note_required")
-    if to == S.REJECTED and not note:
+    if to == S.REJECTED:
         raise ValidationError(_("Give the worker the reason for the decision."), code="note_required")
-    if to == S.WITHDRAWN and acting_as == "officer" and not note:
+    if to == S.WITHDRAWN and acting_as == "officer":
         raise ValidationError(_("Note how and when the worker withdrew the request."), code="note_required")
+
+
+def _check_amount(*, request: WelfareRequest, from_state: str, to: str, granted_amount: Decimal | None) -> None:
+    """An amount only with an approval; a grant is paid before it is closed, and only a grant is paid."""
     if granted_amount is not None and to not in (S.APPROVED, S.AWAITING_CHAIR):
         raise ValidationError(_("An amount is only granted when approving."), code="amount_not_expected")
+    if to == S.PAID and not request.granted_amount:
+        raise ValidationError(
+            _("No money was granted, so nothing can be paid. Close the request instead."), code="nothing_to_pay"
+        )
+    if to == S.CLOSED and from_state == S.APPROVED and request.granted_amount:
+        raise ValidationError(_("Record the payment of the grant before closing the request."), code="pay_first")
 
-    now = timezone.now()
+
+def _apply_decision(
+    *,
+    request: WelfareRequest,
+    from_state: str,
+    to: str,
+    by: User,
+    note: str,
+    granted_amount: Decimal | None,
+    now,
+) -> str:
+    """Set the decision fields the move changes; returns the state the request really goes to."""
     if to in (S.APPROVED, S.AWAITING_CHAIR):
-        to = _decide_grant(request=request, to=to, by=by, granted_amount=granted_amount, reason=note, now=now)
-    elif to == S.REJECTED:
+        return _decide_grant(request=request, to=to, by=by, granted_amount=granted_amount, reason=note, now=now)
+    if to == S.REJECTED:
         request.granted_amount = None
         request.decision_reason = note
         request.decided_by, request.decided_at = by, now
     elif to == S.IN_REVIEW and from_state == S.AWAITING_CHAIR:
         request.granted_amount = None  # the chair sent the proposal back
-    elif to == S.PAID and not request.granted_amount:
-        raise ValidationError(
-            _("No money was granted, so nothing can be paid. Close the request instead."), code="nothing_to_pay"
-        )
-    elif to == S.CLOSED and from_state == S.APPROVED and request.granted_amount:
-        raise ValidationError(_("Record the payment of the grant before closing the request."), code="pay_first")
-    if acting_as == "officer" and request.first_response_at is None:
-        request.first_response_at = now
+    return to
 
+
+def _save_state(*, request: WelfareRequest, to: str, by: User) -> None:
     request.state = to
-    request._state_change_allowed = True
+    request._state_change_allowed = True  # this module is the state machine: the model's guard lets it through
     request._history_user = by
     request.save()
-    _record(request=request, from_state=from_state, by=by, note=note, at=now)
-    return request
 
 
 def _decide_grant(
@@ -317,8 +409,8 @@ def _check_cap(*, request: WelfareRequest, amount: Decimal, scheme: BenefitSchem
 
 
 def _record(*, request: WelfareRequest, from_state: str, by: User | None, note: str, at=None) -> RequestTransition:
-    transition = RequestTransition.objects.create(
-        request=request, from_state=from_state, to_state=request.state, by=by, note=note, at=at or timezone.now()
+    transition = RequestTransition.record(
+        request, from_state=from_state, to=request.state, by=by, note=note, at=at or timezone.now()
     )
     _notify_transition(request=request, transition=transition)
     return transition
@@ -346,7 +438,7 @@ def request_bulk_transition(*, requests, to: str, by: User) -> tuple[int, list[s
             request_transition(request=request, to=to, by=by)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            errors.append(f"{request}: {_error_text(exc)}")
+            errors.append(f"{request}: {error_text(exc)}")
     return done, errors
 
 
@@ -442,7 +534,7 @@ def request_bulk_assign(*, requests, officer: User, by: User) -> tuple[int, list
             request_assign(request=request, officer=officer, by=by)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            errors.append(f"{request}: {_error_text(exc)}")
+            errors.append(f"{request}: {error_text(exc)}")
     return done, errors
 
 
@@ -613,9 +705,7 @@ def member_welfare_erase(member: Member, by: User) -> None:
             from_state = request.state
             request.state = S.WITHDRAWN
             request._state_change_allowed = True  # this is the state machine's own module
-            RequestTransition.objects.create(
-                request=request, from_state=from_state, to_state=S.WITHDRAWN, by=by, note="", at=now
-            )
+            RequestTransition.record(request, from_state=from_state, to=S.WITHDRAWN, by=by, at=now)
         request.description = erased
         request.decision_reason = erased if request.decision_reason else ""
         request.consent_note = ""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from lib.errors import error_text
 from members.selectors import member_for_user
 
 from . import selectors, services
@@ -27,10 +28,6 @@ from .uploads import download_name
 
 # Where nginx serves the private files from, for ATTACHMENT_SERVE = "x-accel".
 X_ACCEL_PREFIX = "/_private/"
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _get_request_for_worker(request, pk: int):
@@ -85,7 +82,7 @@ def request_submit(request, code: str):
                 by=request.user,
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(
                 request,
@@ -126,7 +123,7 @@ def request_reply(request, pk: int):
                 files=form.cleaned_data["attachments"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Your message has been sent to the union office."))
             return redirect("welfare:detail", pk=welfare_request.pk)
@@ -141,7 +138,7 @@ def request_withdraw(request, pk: int):
         try:
             services.request_withdraw(request=welfare_request, by=request.user, note=form.cleaned_data["note"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("Your request has been withdrawn."))
             return redirect("welfare:detail", pk=welfare_request.pk)

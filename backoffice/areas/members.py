@@ -155,9 +155,9 @@ def membership_changes(request, period) -> statistics.Table:
         events.annotate(month=TruncMonth("at"))
         .values("month")
         .annotate(
-            applied=Count("pk", filter=Q(to_status=S.APPLICANT)),
-            joined=Count("pk", filter=Q(to_status=S.ACTIVE)),
-            left=Count("pk", filter=Q(to_status__in=LEAVING)),
+            applied=Count("pk", filter=Q(to_state=S.APPLICANT)),
+            joined=Count("pk", filter=Q(to_state=S.ACTIVE)),
+            left=Count("pk", filter=Q(to_state__in=LEAVING)),
         )
         .order_by("month")
     )

@@ -29,7 +29,7 @@ def test_an_officer_checks_a_confirmed_member_in(activity, confirmed, officer):
     confirmed.refresh_from_db()
     assert confirmed.status == S.ATTENDED
     assert confirmed.checked_in_by == officer
-    assert confirmed.events.last().to_status == S.ATTENDED
+    assert confirmed.events.last().to_state == S.ATTENDED
 
 
 def test_check_in_opens_two_hours_before_the_start(activity, confirmed, officer):

@@ -37,9 +37,7 @@ def test_a_free_place_is_confirmed_and_e_mailed(activity, worker, mailoutbox, dj
     assert [m.to for m in mailoutbox] == [["worker@example.cn"]]
     assert "报名成功" in mailoutbox[0].subject  # the worker's language is Chinese
     assert activity.title in mailoutbox[0].body
-    assert list(registration.events.values_list("from_status", "to_status", "by")) == [
-        ("", S.CONFIRMED, worker.user.pk)
-    ]
+    assert list(registration.events.values_list("from_state", "to_state", "by")) == [("", S.CONFIRMED, worker.user.pk)]
 
 
 def test_when_full_the_worker_joins_the_waiting_list_and_learns_their_number(
@@ -105,7 +103,7 @@ def test_cancelling_a_place_promotes_the_first_waiting_worker_and_e_mails_them(
     assert [m.to for m in mailoutbox] == [[third.user.email]]
     assert "递补" in mailoutbox[0].subject
     event = third.activity_registrations.get().events.last()
-    assert (event.from_status, event.to_status) == (S.WAITING, S.CONFIRMED)
+    assert (event.from_state, event.to_state) == (S.WAITING, S.CONFIRMED)
 
 
 def test_promotion_follows_the_order_of_sign_up(activity, make_members):

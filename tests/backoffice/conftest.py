@@ -66,4 +66,4 @@ def membership_history(people, worker, other_worker, outsider):
         (outsider, S.REGISTERED, S.APPLICANT, "2026-03-07"),  # another union
     ]
     for member, old, new, day in events:
-        MembershipEvent.objects.create(member=member, from_status=old, to_status=new, at=at(day))
+        MembershipEvent.objects.create(member=member, from_state=old, to_state=new, at=at(day))

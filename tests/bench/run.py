@@ -1,18 +1,22 @@
 """``make bench``: load the portal on PostgreSQL with gunicorn (2 workers) and measure it.
 
-Every page is measured as a ratio to the "ceiling" (the cheapest authenticated
-view, ``/bench/ceiling``) in the same run, with the number of database queries
-it runs. The reminder fan-out is measured against a plain smtplib loop on one
-connection, also in the same run. Results go to ``tests/bench/results.json``
-and to the table in ``tests/bench/README.md``.
+Every page is loaded from BENCH_CONNECTIONS (8) connections at once and measured
+by its latency (p50, p95, p99), its requests per second and the number of database
+queries it runs; each admin search once more from one connection (its p50 there is
+what one officer waits). The ratio to the "ceiling" (the cheapest authenticated
+view, ``/bench/ceiling``, measured next to each page) is printed as information.
+The targets checked are issue 14's (``check_targets``). The reminder fan-out is
+measured against a plain smtplib loop on one connection, also in the same run.
+Results go to ``tests/bench/results.json`` and to the table in ``tests/bench/README.md``.
 
     make bench                                  # everything
     BENCH_SCALE=0.05 BENCH_SECONDS=3 make bench  # a quick look
     BENCH_ONLY=pages make bench                  # or: fanout
+    BENCH_ONLY=pages BENCH_PAGES=changelist,search make bench  # only the pages whose names contain these
 
 Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/up_bench),
 BENCH_REDIS_URL (redis://127.0.0.1:6379/8), BENCH_SECONDS per page (10),
-BENCH_CONNECTIONS (4), BENCH_MAILS (10000), BENCH_SCALE (1.0 = 100,000 members),
+BENCH_CONNECTIONS (8), BENCH_MAILS (10000), BENCH_SCALE (1.0 = 100,000 members),
 BENCH_LOADGEN (wrk where installed, else python).
 """
 
@@ -26,6 +30,7 @@ import shutil
 import socket
 import subprocess  # nosec B404
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -44,7 +49,7 @@ README = HERE / "README.md"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 MAILS = int(os.environ.get("BENCH_MAILS", "10000"))
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
 ONLY = os.environ.get("BENCH_ONLY", "")
@@ -54,6 +59,8 @@ PAGES = [part.strip() for part in os.environ.get("BENCH_PAGES", "").split(",") i
 # "python" forces the fallback load generator even where wrk is installed.
 LOADGEN = os.environ.get("BENCH_LOADGEN", "wrk" if shutil.which("wrk") else "python")
 WORKERS = 2
+# The changelists held to "≥ 50 requests/s with ≤ 8 queries" (issue 14).
+CHANGELISTS = ("admin: member changelist", "admin: feedback changelist", "admin: welfare changelist")
 
 ENV = {
     **os.environ,
@@ -252,41 +259,59 @@ def _fmt(ms: float | None) -> str:
     return "—" if ms is None else f"{ms:.1f}"
 
 
-def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+# wrk's --latency prints no p95: a script prints the percentiles wanted (in microseconds).
+WRK_PERCENTILES = """
+done = function(summary, latency, requests)
+  if summary.requests > 0 then
+    for _, p in ipairs({50, 95, 99}) do
+      io.write(string.format("percentile %d %d\\n", p, latency:percentile(p)))
+    end
+  end
+end
+"""
 
 
-def load_wrk(url: str, cookie: str, seconds: float) -> dict:
+def load_wrk(url: str, cookie: str, seconds: float, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as file:
+        file.write(WRK_PERCENTILES)
+    script = Path(file.name)
     command = [
         shutil.which("wrk"),
-        "-t2",
-        f"-c{CONNECTIONS}",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
-        "--latency",
+        "-s",
+        str(script),
         "--timeout",
         "30s",
         "-H",
         f"Cookie: {cookie}",
         url,
     ]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # nosec B603
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # nosec B603
+    finally:
+        script.unlink(missing_ok=True)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    # wrk pads a one-letter unit ("1.20s ") with a space.
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.MULTILINE))
+    # No percentiles when no request finished within the run.
+    latency = {int(p): int(us) / 1000 for p, us in re.findall(r"^percentile (\d+) (\d+)$", out, re.MULTILINE)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     timeouts = re.search(r"timeout (\d+)", out)
     return {
         "rps": rps,
-        # No latency lines when no request finished within the run.
-        "p50_ms": _ms(latency["50"]) if "50" in latency else None,
-        "p99_ms": _ms(latency["99"]) if "99" in latency else None,
+        "p50_ms": latency.get(50),
+        "p95_ms": latency.get(95),
+        "p99_ms": latency.get(99),
         "errors": (int(errors.group(1)) if errors else 0) + (int(timeouts.group(1)) if timeouts else 0),
     }
 
 
-def load_python(url: str, cookie: str, seconds: float) -> dict:
-    """The fallback: CONNECTIONS threads, each with its own keep-alive connection."""
+def _percentile(ordered: list[float], p: int) -> float | None:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else None
+
+
+def load_python(url: str, cookie: str, seconds: float, connections: int) -> dict:
+    """The fallback: ``connections`` threads, each with its own keep-alive connection."""
     parsed = urllib.parse.urlsplit(url)
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
@@ -314,7 +339,7 @@ def load_python(url: str, cookie: str, seconds: float) -> dict:
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    threads = [threading.Thread(target=client) for _ in range(connections)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -324,14 +349,16 @@ def load_python(url: str, cookie: str, seconds: float) -> dict:
     latencies.sort()
     return {
         "rps": len(latencies) / elapsed,
-        "p50_ms": latencies[len(latencies) // 2] if latencies else None,
-        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else None,
+        "p50_ms": _percentile(latencies, 50),
+        "p95_ms": _percentile(latencies, 95),
+        "p99_ms": _percentile(latencies, 99),
         "errors": errors[0],
     }
 
 
-def load(url: str, cookie: str, seconds: float = SECONDS) -> dict:
-    return load_wrk(url, cookie, seconds) if LOADGEN == "wrk" else load_python(url, cookie, seconds)
+def load(url: str, cookie: str, seconds: float = SECONDS, connections: int = CONNECTIONS) -> dict:
+    loader = load_wrk if LOADGEN == "wrk" else load_python
+    return loader(url, cookie, seconds, connections)
 
 
 # --- gunicorn ---------------------------------------------------------------
@@ -416,9 +443,15 @@ def run_pages() -> dict:
             for _ in range(20):  # warm up both workers
                 fetch_status(url, cookies[page["who"]])
             result = load(url, cookies[page["who"]])
+            if page["kind"] == "admin-search":
+                # What one officer waits for a search, with nobody else on the server.
+                alone = load(url, cookies[page["who"]], connections=1)
+                result["alone_p50_ms"] = alone["p50_ms"] if alone["rps"] else None
             say(
                 f"  {page['name']:<45} {result['rps']:8.1f} req/s  p50 {_fmt(result['p50_ms']):>7} ms  "
-                f"p99 {_fmt(result['p99_ms']):>7} ms  {page['queries']:3d} queries"
+                f"p95 {_fmt(result['p95_ms']):>7} ms  p99 {_fmt(result['p99_ms']):>7} ms  "
+                f"{page['queries']:3d} queries"
+                + (f"  p50 at 1 connection {_fmt(result['alone_p50_ms'])} ms" if "alone_p50_ms" in result else "")
                 + (
                     f"  (ceiling next to it {page['adjacent_ceiling_rps']:.0f} req/s)"
                     if "adjacent_ceiling_rps" in page
@@ -590,24 +623,41 @@ def run_fanout() -> dict:
 # --- report ---------------------------------------------------------------------
 
 
+def _finished(row: dict, key: str) -> float | None:
+    """A latency of the run, ``None`` when no request finished (a target then not met)."""
+    return row.get(key) if row["rps"] else None
+
+
 def check_targets(results: dict) -> list[tuple[str, str, bool]]:
-    """The issue's targets against this run: (target, what was measured, met)."""
+    """Issue 14's targets against this run: (target, what was measured, met). The ratio to the
+    ceiling is information only (the pages' table)."""
     checks = []
     rows = {row["name"]: row for row in results.get("pages", {}).get("pages", [])}
+    connections = results.get("settings", {}).get("connections", CONNECTIONS)
     for row in rows.values():
         if row["kind"] == "worker":
-            checks.append((f"{row['name']} ≥ 0.2× the ceiling", f"{row['ratio']:.2f}×", row["ratio"] >= 0.2))
-    welfare = rows.get("admin: welfare changelist")
-    if welfare:
-        checks.append(("welfare changelist ≥ 50 req/s", f"{welfare['rps']:.1f} req/s", welfare["rps"] >= 50))
-        checks.append(("welfare changelist ≤ 8 queries", str(welfare["queries"]), welfare["queries"] <= 8))
-    for name in ("admin: welfare search by name", "admin: welfare search by reference"):
+            p95, p99 = _finished(row, "p95_ms"), _finished(row, "p99_ms")
+            checks.append(
+                (
+                    f"{row['name']}: p95 < 100 ms and p99 < 250 ms at {connections} connections",
+                    f"p95 {_fmt(p95)} ms, p99 {_fmt(p99)} ms",
+                    p95 is not None and p99 is not None and p95 < 100 and p99 < 250,
+                )
+            )
+    for name in CHANGELISTS:
         if name in rows:
-            p50 = None if not rows[name]["rps"] else rows[name]["p50_ms"]
-            checks.append((f"{name[7:]}: p50 < 50 ms", f"{_fmt(p50)} ms", p50 is not None and p50 < 50))
+            row = rows[name]
+            checks.append((f"{name[7:]} ≥ 50 req/s", f"{row['rps']:.1f} req/s", row["rps"] >= 50))
+            checks.append((f"{name[7:]} ≤ 8 queries", str(row["queries"]), row["queries"] <= 8))
+    for row in rows.values():
+        if row["kind"] == "admin-search":
+            p50 = row.get("alone_p50_ms")
+            checks.append(
+                (f"{row['name'][7:]}: p50 < 50 ms at 1 connection", f"{_fmt(p50)} ms", p50 is not None and p50 < 50)
+            )
     for name in ("admin: dashboard (index)", "admin: statistics"):
         if name in rows:  # issue 7: under a second on 100,000 requests
-            p50 = None if not rows[name]["rps"] else rows[name]["p50_ms"]  # nothing finished: not met
+            p50 = _finished(rows[name], "p50_ms")
             checks.append((f"{name[7:]}: p50 < 1 s", f"{_fmt(p50)} ms", p50 is not None and p50 < 1000))
     fanout = results.get("fanout")
     if fanout:
@@ -626,19 +676,22 @@ def write_readme(results: dict) -> None:
     ]
     if "pages" in results:
         lines += [
-            "| page | req/s | ceiling next to it, req/s | × ceiling | p50 ms | p99 ms | queries |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| page | req/s | ceiling next to it, req/s | × ceiling | p50 ms | p95 ms | p99 ms | "
+            "p50 ms at 1 connection | queries |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in results["pages"]["pages"]:
             adjacent = row.get("adjacent_ceiling_rps")
+            alone = _fmt(row["alone_p50_ms"]) if "alone_p50_ms" in row else ""
             lines.append(
                 f"| {row['name']} | {row['rps']:.1f} | {'' if adjacent is None else f'{adjacent:.0f}'} | "
-                f"{row['ratio']:.2f} | {_fmt(row['p50_ms'])} | {_fmt(row['p99_ms'])} | {row['queries']} |"
+                f"{row['ratio']:.2f} | {_fmt(row['p50_ms'])} | {_fmt(row.get('p95_ms'))} | "
+                f"{_fmt(row['p99_ms'])} | {alone} | {row['queries']} |"
             )
         lines.append(f"\nCeiling at the start and at the end of the run: {results['pages']['ceiling_rps']} req/s.")
     targets = check_targets(results)
     if targets:
-        lines += ["", "| target (issue 8) | measured | met |", "|---|---|:-:|"]
+        lines += ["", "| target (issue 14) | measured | met |", "|---|---|:-:|"]
         lines += [f"| {name} | {measured} | {'yes' if met else '**no**'} |" for name, measured, met in targets]
     if "fanout" in results:
         f = results["fanout"]

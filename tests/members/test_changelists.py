@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin import ModelAdmin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -65,11 +64,6 @@ def test_select_all_names_the_count_it_knows(staff_client, officer, tree, small_
     ActiveMemberFactory.create_batch(5, unit=tree["branch_a"])
     page = _page(staff_client(officer)).content.decode()
     assert re.search(r"4\+ 个\s*会员", page), "the 'select all' link says more than four"
-
-
-def test_the_selection_checkbox_is_djangos(staff_client, officer, worker):
-    member_admin = admin.site._registry[Member]
-    assert member_admin.action_checkbox(worker) == ModelAdmin.action_checkbox(member_admin, worker)
 
 
 def _counts_and_row_reads(client, **params) -> tuple[list[str], int, object]:
@@ -144,22 +138,3 @@ def test_the_member_autocomplete_finds_by_part_of_a_name_in_the_officers_units(s
         found += [item["id"] for item in response.json()["results"]]
         more, page = response.json()["pagination"]["more"], page + 1
     assert len(set(found)) == 7
-
-
-def test_the_kept_action_bar_is_djangos(staff_client, officer, tree):
-    from django.contrib.admin.helpers import ActionForm
-    from django.test import RequestFactory
-    from django.utils import translation
-
-    member_admin = admin.site._registry[Member]
-    request = RequestFactory().get(CHANGELIST)
-    request.user = officer
-    for language in ("zh-hans", "en", "zh-hans"):
-        with translation.override(language):
-            choices = member_admin.get_action_choices(request)
-            ours, djangos = changelists.KeptActionForm(auto_id=None), ActionForm(auto_id=None)
-            ours.fields["action"].choices = djangos.fields["action"].choices = choices
-            assert [str(field) for field in ours] == [str(field) for field in djangos]
-            assert [str(field.label) for field in ours] == [str(field.label) for field in djangos]
-    page = staff_client(officer).get(CHANGELIST).content.decode()
-    assert str(ours["select_across"]) in page

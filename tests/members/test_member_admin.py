@@ -110,15 +110,16 @@ def test_the_member_changelist_query_count_does_not_grow(staff_client, officer, 
     client = staff_client(officer)
     url = reverse("admin:members_member_changelist")
 
-    def count():
+    def count(query=""):
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
+            assert client.get(url + query).status_code == 200
         return len(ctx.captured_queries)
 
     ActiveMemberFactory.create_batch(10, unit=tree["branch_a"])
-    first = count()
+    first = count(), count("?status__exact=active&retired__exact=0"), count("?q=GH")
     ActiveMemberFactory.create_batch(10, unit=tree["branch_a"])
-    assert count() == first
+    assert (count(), count("?status__exact=active&retired__exact=0"), count("?q=GH")) == first
+    assert max(first) <= 8
 
 
 def test_the_history_of_a_sibling_units_member_is_not_shown(staff_client, officer, outsider):
@@ -136,3 +137,11 @@ def test_the_history_of_an_own_member_is_shown(staff_client, officer, worker):
 def test_a_wild_date_filter_is_a_bad_filter_not_a_server_error(staff_client, officer, worker, year):
     response = staff_client(officer).get(reverse("admin:members_member_changelist"), {"created_at__year": year})
     assert response.status_code in (200, 302)
+
+
+def test_the_membership_history_in_the_admin_names_the_states_not_their_codes(staff_client, officer, applicant):
+    response = staff_client(officer).get(reverse("admin:members_member_change", args=[applicant.pk]))
+
+    page = response.content.decode()
+    assert "申请人甲: 已注册（非会员） → 已申请" in page
+    assert "registered → applicant" not in page

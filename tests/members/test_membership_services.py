@@ -31,7 +31,7 @@ def test_approval_issues_a_membership_number_and_sends_a_welcome_mail(
 
 def test_every_change_is_recorded_with_who_and_note(applicant, officer):
     services.membership_reject(member=applicant, by=officer, reason="不在本单位工作")
-    events = list(applicant.events.order_by("at", "id").values_list("from_status", "to_status", "by", "note"))
+    events = list(applicant.events.order_by("at", "id").values_list("from_state", "to_state", "by", "note"))
     assert events == [
         ("registered", "applicant", applicant.user.pk, ""),
         ("applicant", "rejected", officer.pk, "不在本单位工作"),
