@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from members.models import Member, OrgUnit, User
+from members.notify import member_notify
 from members.scoping import user_may_see_unit
-from notifications.services import notification_enqueue
 
 from .models import (
     Activity,
@@ -241,13 +241,11 @@ def _notify(*, registration: Registration, template: str, key: str, note: str = 
     """Queue one e-mail to the registered member, in their language (outbox)."""
     member = registration.member
     if not member.contact_email:
-        return
+        return  # before the queue position is counted
     activity = registration.activity
-    notification_enqueue(
+    member_notify(
+        member=member,
         key=key,
-        to_email=member.contact_email,
-        user=member.user,
-        language=member.language,
         template=template,
         context={
             "name": member.name,

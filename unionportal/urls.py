@@ -23,7 +23,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("welfare/", include("welfare.urls")),
     path("feedback/", include("feedback.urls")),
-    path("notifications/", include("notifications.urls")),
+    path("notifications/", include("members.mail_urls")),
     path("admin/statistics/", include("backoffice.urls")),
     path("admin/", admin.site.urls),
 ]

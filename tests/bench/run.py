@@ -502,9 +502,10 @@ def fanout_prepare(count: int) -> tuple[str, bytes]:
     from django.db.models import F
 
     from members.models import Member
+    from members.notify import unsubscribe_url_for
+    from members.reminders import birthday_members
     from notifications.models import Notification
-    from notifications.reminders import birthday_members
-    from notifications.services import render_email, unsubscribe_url_for
+    from notifications.services import render_email
 
     Notification.objects.filter(key__endswith=f":{FANOUT_DAY.isoformat()}").delete()
     # Members born on 29 February are moved a day; then exactly ``count`` are given that birthday.
@@ -529,8 +530,8 @@ def fanout_prepare(count: int) -> tuple[str, bytes]:
 def run_fanout() -> dict:
     import redis
 
+    from members.tasks import birthday_greetings_task
     from notifications.models import Notification
-    from notifications.tasks import birthday_greetings_task
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     key_end, message = fanout_prepare(MAILS)

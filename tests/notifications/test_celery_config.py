@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from lib.schedules import collect_schedules, install_schedules
 from notifications import tasks
 from notifications.checks import outbox_timeouts
-from notifications.schedules import SCHEDULES, install_schedules
 from tests.markers import requires_redis
 from unionportal.celery import Task
 from unionportal.celery import app as celery_app
@@ -25,13 +25,11 @@ def redis_broker_configured():
 
 
 def test_every_task_is_acknowledged_late_and_guards_its_eta():
-    for task in (
-        tasks.notification_send_task,
-        tasks.notification_send_many_task,
-        tasks.outbox_sweep_task,
-        tasks.birthday_greetings_task,
-        tasks.dues_reminders_task,
-    ):
+    celery_app.loader.import_default_modules()  # every app's tasks.py
+    ours = [task for name, task in celery_app.tasks.items() if not name.startswith("celery.")]
+    assert tasks.outbox_sweep_task in ours
+    assert {spec["task"] for spec in collect_schedules().values()} <= {task.name for task in ours}
+    for task in ours:
         assert task.acks_late, task.name
         assert isinstance(task, Task), task.name
     assert celery_app.conf.task_reject_on_worker_lost
@@ -80,8 +78,8 @@ def worker_tasks():
 
 def test_every_job_is_installed_for_beat_after_migrate(db, worker_tasks):
     installed = {task.name: task for task in PeriodicTask.objects.select_related("interval", "crontab")}
-    assert set(SCHEDULES) <= set(installed)
-    for name, spec in SCHEDULES.items():
+    assert set(collect_schedules()) <= set(installed)
+    for name, spec in collect_schedules().items():
         assert installed[name].task == spec["task"]
         assert spec["task"] in worker_tasks
     assert installed["Outbox sweep"].interval.every == 60

@@ -215,6 +215,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # How often the outbox tries one e-mail before it is marked failed.
+# Which optional mails not to send: the members app keeps the preference
+# (the outbox imports no app of ours), named here as EMAIL_BACKEND names a class.
+OUTBOX_OPT_OUT = "members.notify.optional_mail_refused"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 # A row claimed by a worker that died is sent again after this many seconds
 # (longer than any one SMTP conversation: see notifications.checks).
