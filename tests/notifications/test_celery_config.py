@@ -114,3 +114,51 @@ def test_officers_see_the_schedules_and_the_chair_may_change_them(db):
     assert "view_periodictask" in perms("Officer")
     assert "change_periodictask" not in perms("Officer")
     assert {"view_periodictask", "change_periodictask", "change_crontabschedule"} <= perms("Chair")
+
+
+def _periodic_task_form(client, task):
+    """The change form's current values, as the browser would post them back."""
+    from django.urls import reverse
+
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    return url, form, data
+
+
+def test_the_chair_may_retime_a_job_but_not_change_its_task_or_arguments(db, chair, staff_client):
+    from django_celery_beat.models import IntervalSchedule
+
+    install_schedules()
+    task = PeriodicTask.objects.get(name="Dues reminders")
+    every_hour = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    client = staff_client(chair)
+    url, form, data = _periodic_task_form(client, task)
+    assert not {"task", "regtask", "args", "kwargs", "queue", "headers"} & set(form.fields)
+    data.update(
+        crontab="",
+        interval=every_hour.pk,
+        enabled="",
+        task="notifications.sweep",
+        regtask="notifications.sweep",
+        args='["x"]',
+        kwargs='{"day": "2020-01-01"}',
+    )
+    assert client.post(url, data).status_code == 302
+    task.refresh_from_db()
+    assert (task.interval, task.crontab, task.enabled) == (every_hour, None, False)
+    assert (task.task, task.args, task.kwargs) == ("notifications.dues_reminders", "[]", "{}")
+
+
+def test_a_superuser_may_change_which_task_a_job_calls(db, staff_client, django_user_model):
+    install_schedules()
+    task = PeriodicTask.objects.get(name="Dues reminders")
+    root = django_user_model.objects.create_superuser(email="root@example.cn", password="x")
+    client = staff_client(root)
+    url, form, data = _periodic_task_form(client, task)
+    assert {"task", "args", "kwargs"} <= set(form.fields)
+    data.update(task="notifications.sweep", regtask="", kwargs='{"limit": 10}')
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    task.refresh_from_db()
+    assert (task.task, task.kwargs) == ("notifications.sweep", '{"limit": 10}')
