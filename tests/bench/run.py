@@ -57,7 +57,7 @@ WORKERS = 2
 
 ENV = {
     **os.environ,
-    "DJANGO_SETTINGS_MODULE": "unionportal.settings.bench",
+    "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
     # One key for every process of the run: sessions made here must hold in gunicorn.
@@ -140,8 +140,8 @@ def session_cookies() -> dict[str, str]:
     """A session cookie for the benchmark worker and for the benchmark officer."""
     from django.test import Client
 
-    from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
     from members.models import User
+    from tests.bench.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 
     cookies = {}
     for who, email in (("worker", BENCH_WORKER_EMAIL), ("officer", BENCH_OFFICER_EMAIL)):
@@ -226,8 +226,8 @@ def query_count(path: str, who: str) -> tuple[int, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
     from members.models import User
+    from tests.bench.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(email=BENCH_WORKER_EMAIL if who == "worker" else BENCH_OFFICER_EMAIL))

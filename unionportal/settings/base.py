@@ -336,5 +336,3 @@ DEMO_SEEDERS = [
     "feedback.demo.seed",
     "backoffice.demo.seed",
 ]
-# Set only in the benchmark settings: enables the empty "ceiling" view.
-BENCH_VIEWS = False
