@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0003_search_indexes"),
+        ("members", "0004_membershipevent_state_names"),
     ]
 
     operations = [
