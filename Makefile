@@ -21,7 +21,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	PORT=$(PORT) $(PY) -m unionportal.devrun
+	PORT=$(PORT) $(PY) scripts/devrun.py
 
 ## Run the whole test suite.
 test: $(VENV)/.installed-test

@@ -1,12 +1,16 @@
-"""Periodic jobs of the activities area. Thin: each calls one service.
-
-Their schedules are declared with the portal's other jobs in
-``notifications/schedules.py`` (lotteries every 5 minutes, no-shows hourly).
-"""
+"""Periodic jobs of the activities area (schedules in ``activities/schedules.py``). Thin: each calls one service."""
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import services
+from . import reminders, services
+
+
+# The name the job had when the outbox app ran it: installed periodic tasks keep pointing at it.
+@shared_task(name="notifications.activity_reminders", acks_late=True, ignore_result=True)
+def activity_reminders_task() -> int:
+    # Safe to run twice, or late: each (registration, start time) is one outbox key.
+    return reminders.activity_reminders_queue(now=timezone.now())
 
 
 @shared_task(name="activities.lottery_draw_due", acks_late=True, ignore_result=True)

@@ -9,8 +9,5 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         # Each area's dashboard figures and statistics register themselves.
         from .areas import load_all
-        from .library_admin import guard_actions, relabel
 
         load_all()
-        relabel()
-        guard_actions()

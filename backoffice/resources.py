@@ -9,6 +9,7 @@ stays inside their part of the organisation tree.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import CheckConstraint
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -551,12 +552,20 @@ class DuesResource(ScopedResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # One record per member and month was checked above (records read for the chunk).
+        # One record per member and month was checked above (records read for the chunk);
+        # the model's check constraints (no negative amount) are checked here, so the
+        # row shows its own reason instead of failing the whole file when it is saved.
         errors = dict(import_validation_errors or {})
         try:
             instance.full_clean(exclude=[*errors.keys(), "member"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        for constraint in DuesRecord._meta.constraints:
+            if isinstance(constraint, CheckConstraint) and "amount" not in errors:
+                try:
+                    constraint.validate(DuesRecord, instance)
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -18,13 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from members.models import Member, User
+from members.notify import member_notify
 from members.scoping import user_may_see_unit
-from notifications.services import notification_enqueue
 
 from .models import Feedback, FeedbackEvent, FeedbackMessage, FeedbackSupport
 
@@ -340,25 +340,17 @@ def _notify_author(*, feedback: Feedback, template: str, key: str, context: dict
     no one to write to, and the mail row would put a clock on the item."""
     if feedback.anonymous or feedback.author is None:
         return
-    author = feedback.author
-    if not author.contact_email:
-        return
-    with translation.override(author.language):
-        state_label = str(feedback.get_state_display())
-        category_label = str(feedback.get_category_display())
-    notification_enqueue(
+    member_notify(
+        member=feedback.author,
         key=f"feedback:{feedback.pk}:{key}",
-        to_email=author.contact_email,
-        user=author.user,
-        language=author.language,
         template=template,
-        context={
-            "name": author.name,
+        context=lambda: {
+            "name": feedback.author.name,
             "title": feedback.title,
             "reference": feedback.reference,
-            "category_label": category_label,
+            "category_label": str(feedback.get_category_display()),
             "state": feedback.state,
-            "state_label": state_label,
+            "state_label": str(feedback.get_state_display()),
             "item_url": settings.SITE_URL + reverse("feedback:detail", args=[feedback.pk]),
             **context,
         },

@@ -81,3 +81,11 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason given to the applicant"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class OptionalMailForm(forms.Form):
+    wants_optional_mail = forms.BooleanField(
+        label=_("Send me birthday greetings and dues reminders by e-mail"),
+        help_text=_("Notices about your membership, activities and requests are always sent."),
+        required=False,
+    )

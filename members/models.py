@@ -263,7 +263,11 @@ class DuesRecord(models.Model):
         ordering = ["-period"]
         constraints = [
             models.UniqueConstraint(fields=["member", "period"], name="dues_one_record_per_period"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="dues_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="dues_amount_not_negative",
+                violation_error_message=_("A dues amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):

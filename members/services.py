@@ -7,13 +7,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from notifications.services import notification_enqueue
 
 from . import data_export, erasure
 from .models import DeletionRequest, Member, MembershipEvent, OrgUnit, User
+from .notify import member_notify
 from .scoping import user_may_see_unit
 
 S = Member.Status
@@ -182,22 +181,15 @@ def membership_bulk_approve(*, members, by: User) -> tuple[int, list[str]]:
 
 
 def _notify_status(*, member: Member, note: str) -> None:
-    if not member.contact_email:
-        return
     template = "membership-welcome" if member.status == S.ACTIVE else "membership-status"
-    event_count = member.events.count()
-    with translation.override(member.language):
-        status_label = str(member.get_status_display())
-    notification_enqueue(
-        key=f"membership:{member.pk}:{event_count}:{member.status}",
-        to_email=member.contact_email,
-        user=member.user,
-        language=member.language,
+    member_notify(
+        member=member,
+        key=f"membership:{member.pk}:{member.events.count()}:{member.status}",
         template=template,
-        context={
+        context=lambda: {
             "name": member.name,
             "status": member.status,
-            "status_label": status_label,
+            "status_label": str(member.get_status_display()),
             "membership_number": member.membership_number or "",
             "note": note,
             "profile_url": settings.SITE_URL + reverse("members:profile"),
@@ -298,6 +290,20 @@ def user_language_set(*, user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])
     Member.objects.filter(user=user).update(language=language)
+
+
+@transaction.atomic
+def optional_mail_set(*, member: Member, wanted: bool) -> Member:
+    """Turn birthday greetings and dues reminders on or off for a member.
+
+    Transactional mail (requests, activities, membership) is not affected.
+    Optional mails already queued are not sent once they are turned off.
+    """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.wants_optional_mail != wanted:
+        member.wants_optional_mail = wanted
+        member.save(update_fields=["wants_optional_mail"])
+    return member
 
 
 def member_may_change_unit(member: Member) -> bool:

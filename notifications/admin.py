@@ -56,3 +56,68 @@ class NotificationAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%(n)d e-mail queued again.", "%(n)d e-mails queued again.", count) % {"n": count}
         )
+
+
+# --- django-celery-beat's periodic tasks, made to fit ------------------------------
+#
+# Officers may change when a job runs and whether it is on; which task it calls
+# and with what arguments is for superusers (an officer could otherwise point a
+# schedule at any registered task). The library's actions (enable, disable,
+# toggle, run now) declare no permission, so they are given the change one.
+# Some of its labels are plain strings no catalogue reaches: they get
+# translatable ones here (display labels only, so its migrations stay as they are).
+
+from django_celery_beat import admin as beat_admin  # noqa: E402 - registers the library's admins first
+from django_celery_beat.models import CrontabSchedule, PeriodicTask  # noqa: E402
+
+# What an officer with the change permission may change: the timing and the switch.
+TIMING_FIELDS = frozenset({"enabled", "interval", "crontab", "solar", "start_time", "expires", "expire_seconds"})
+
+
+class TimingOnlyForm(beat_admin.PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Declared on the library's form, so "read only" alone leaves them in.
+        for name in ("regtask", "task"):
+            self.fields.pop(name, None)
+
+    def clean(self):
+        # The library's check reads the task: it is the row's own.
+        self.cleaned_data["task"] = self.instance.task
+        return super().clean()
+
+
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # The task is shown read only by its name; the chooser of registered tasks goes.
+        return [
+            (title, {**options, "fields": [name for name in options["fields"] if name != "regtask"]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        every_field = [name for _, options in self.get_fieldsets(request, obj) for name in options["fields"]]
+        return readonly + [name for name in every_field if name not in TIMING_FIELDS and name not in readonly]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = TimingOnlyForm
+        return super().get_form(request, obj, **kwargs)
+
+
+for _name in ("enable_tasks", "disable_tasks", "toggle_tasks", "run_tasks"):
+    getattr(PeriodicTaskAdmin, _name).allowed_permissions = ("change",)
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, PeriodicTaskAdmin)
+
+CrontabSchedule.human_readable.fget.short_description = _("Human readable")
+PeriodicTask.scheduler.fget.short_description = _("Scheduler")
+PeriodicTaskAdmin.crontab_translation.short_description = _("Crontab translation")
+PeriodicTask._meta.get_field("task").verbose_name = _("Task Name")

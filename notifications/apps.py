@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _install_schedules(sender, **kwargs):
-    from .schedules import install_schedules
+    from lib.schedules import install_schedules
 
     install_schedules()
 

@@ -6,8 +6,12 @@ claims a row with a conditional UPDATE, so two workers never send the same
 row; a periodic sweep sends whatever was left pending (broker down, worker
 killed, task lost).
 
-Scheduled reminders (``notifications.reminders``) write many rows at once with
+Scheduled jobs (each area's ``reminders.py``) write many rows at once with
 ``notification_enqueue_many``; the same unique key makes each one exactly once.
+
+The outbox knows no area and no member: the areas write through the members
+app's one door (``members.notify``), and whether an optional mail may still go
+is asked of the callable named by ``settings.OUTBOX_OPT_OUT``.
 """
 
 import hashlib
@@ -24,18 +28,14 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import F, JSONField, Q
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
-
-from members.models import Member
 
 from .models import Notification
 from .outbound import Composer
@@ -45,7 +45,6 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = [60, 300, 1800, 7200, 21600]
 # Ids handed to one "send many" task: one SMTP connection for all of them.
 SEND_BATCH = 200
-UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # Fewer new rows than this are inserted the ordinary way (COPY needs a savepoint: two more queries).
 COPY_FROM_ROWS = 100
 # What sending a row reads of it (``Outgoing``).
@@ -425,26 +424,22 @@ def _message_id(notification: Notification) -> str:
     return f"<outbox.{notification.pk}.{digest}@{domain}>"
 
 
+def _opt_out_hook():
+    path = getattr(settings, "OUTBOX_OPT_OUT", "")
+    return import_string(path) if path else None
+
+
 def _unsubscribed(notifications: Iterable[Notification]) -> set[int]:
-    """Ids of the optional mails whose recipient has turned optional mail off (one query)."""
+    """Ids of the optional mails whose recipient has turned optional mail off.
+
+    Asked of ``settings.OUTBOX_OPT_OUT`` (a dotted path, like ``EMAIL_BACKEND``),
+    which receives the rows and returns the ids not to send.
+    """
     optional = [n for n in notifications if n.optional]
-    if not optional:
+    hook = _opt_out_hook()
+    if not optional or hook is None:
         return set()
-    user_ids = {n.user_id for n in optional if n.user_id}
-    emails = {n.to_email.lower() for n in optional if not n.user_id}
-    opted_out = (
-        Member.objects.filter(wants_optional_mail=False)
-        .annotate(email_lower=Lower("email"))
-        .filter(Q(user_id__in=user_ids) | Q(user=None, email_lower__in=emails))
-        .values_list("user_id", "email_lower")
-    )
-    off_users, off_emails = set(), set()
-    for user_id, email in opted_out:
-        if user_id:
-            off_users.add(user_id)
-        else:
-            off_emails.add(email)
-    return {n.pk for n in optional if (n.user_id in off_users if n.user_id else n.to_email.lower() in off_emails)}
+    return set(hook(optional))
 
 
 class Outgoing(NamedTuple):
@@ -651,49 +646,3 @@ def notification_retry(*, notifications) -> int:
     )
     transaction.on_commit(lambda: notification_queue_many(notification_ids=ids))
     return len(ids)
-
-
-# --- Optional mail: unsubscribe and preferences -----------------------------------
-
-
-def unsubscribe_token_for(*, member: Member, signer: signing.Signer | None = None) -> str:
-    return (signer or signing.Signer(salt=UNSUBSCRIBE_SALT)).sign(str(member.pk))
-
-
-def unsubscribe_url_for(*, member: Member) -> str:
-    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token_for(member=member)])
-
-
-def unsubscribe_urls_for(*, members: Iterable[Member]) -> dict[int, str]:
-    """``unsubscribe_url_for`` of many members: one signer and one URL reversal for all."""
-    members = list(members)
-    if not members:
-        return {}
-    signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
-    tokens = {member.pk: unsubscribe_token_for(member=member, signer=signer) for member in members}
-    # A signed token is [0-9:A-Za-z_-]: the URL holds it as it is, so one reversal serves every member.
-    sample_token = tokens[members[0].pk]
-    prefix, _, suffix = unsubscribe_url_for(member=members[0]).rpartition(sample_token)
-    return {pk: f"{prefix}{token}{suffix}" for pk, token in tokens.items()}
-
-
-def member_from_unsubscribe_token(token: str) -> Member | None:
-    try:
-        pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-    except signing.BadSignature:
-        return None
-    return Member.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
-
-
-@transaction.atomic
-def optional_mail_set(*, member: Member, wanted: bool) -> Member:
-    """Turn birthday greetings and dues reminders on or off for a member.
-
-    Transactional mail (requests, activities, membership) is not affected.
-    Optional mails already queued are not sent once they are turned off.
-    """
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    if member.wants_optional_mail != wanted:
-        member.wants_optional_mail = wanted
-        member.save(update_fields=["wants_optional_mail"])
-    return member

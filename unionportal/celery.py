@@ -1,4 +1,9 @@
-"""The Celery app. Tasks are discovered in each app's ``tasks.py``."""
+"""The Celery app. Tasks are discovered in each app's ``tasks.py``.
+
+Beat reads its jobs from django-celery-beat's tables (``DatabaseScheduler``);
+each app declares its own in ``<app>/schedules.py`` and ``lib.schedules``
+collects and installs them after ``migrate``.
+"""
 
 import os
 from datetime import datetime
@@ -22,7 +27,7 @@ class Task(BaseTask):
     Redis gives an unacknowledged message to another worker after the
     visibility timeout, even one still waiting for its ETA, so such a task
     would run more than once. Work for a later time belongs in the database
-    and a periodic job (see notifications.schedules).
+    and a periodic job (see lib.schedules).
     """
 
     def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None, link_error=None, **options):

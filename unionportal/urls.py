@@ -1,12 +1,10 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from members import views as member_views
-
-from . import views
+from pages import views
 
 # The admin login goes through allauth (e-mail, rate limits, second factor).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -23,10 +21,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("welfare/", include("welfare.urls")),
     path("feedback/", include("feedback.urls")),
-    path("notifications/", include("notifications.urls")),
+    path("notifications/", include("members.mail_urls")),
     path("admin/statistics/", include("backoffice.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.BENCH_VIEWS:
-    urlpatterns.append(path("bench/ceiling", views.bench_ceiling, name="bench-ceiling"))

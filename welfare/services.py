@@ -13,13 +13,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lib.errors import error_text
 from members.models import Member, User
+from members.notify import member_notify
 from members.scoping import user_may_see_unit
-from notifications.services import notification_enqueue
 
 from . import selectors
 from .models import (
@@ -583,24 +583,17 @@ def _detail_url(request: WelfareRequest) -> str:
 
 def _notify_transition(*, request: WelfareRequest, transition: RequestTransition) -> None:
     member = request.member
-    if not member.contact_email:
-        return
-    with translation.override(member.language):
-        state_label = str(S(transition.to_state).label)
-        type_label = request.request_type.label
     granted = request.granted_amount if transition.to_state in WelfareRequest.GRANTED_STATES else None
-    notification_enqueue(
+    member_notify(
+        member=member,
         key=f"welfare:{request.pk}:state:{transition.pk}",
-        to_email=member.contact_email,
-        user=member.user,
-        language=member.language,
         template="welfare-status",
-        context={
+        context=lambda: {
             "name": member.name,
             "reference": request.reference,
-            "type_label": type_label,
+            "type_label": request.request_type.label,
             "state": transition.to_state,
-            "state_label": state_label,
+            "state_label": str(S(transition.to_state).label),
             "note": transition.note,
             "granted_amount": granted,
             "first_response_due": request.first_response_due,
@@ -612,20 +605,14 @@ def _notify_transition(*, request: WelfareRequest, transition: RequestTransition
 
 def _notify_message(*, request: WelfareRequest, message: RequestMessage) -> None:
     member = request.member
-    if not member.contact_email:
-        return
-    with translation.override(member.language):
-        type_label = request.request_type.label
-    notification_enqueue(
+    member_notify(
+        member=member,
         key=f"welfare:{request.pk}:message:{message.pk}",
-        to_email=member.contact_email,
-        user=member.user,
-        language=member.language,
         template="welfare-message",
-        context={
+        context=lambda: {
             "name": member.name,
             "reference": request.reference,
-            "type_label": type_label,
+            "type_label": request.request_type.label,
             "body": message.body,
             "detail_url": _detail_url(request),
         },

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members.models import Member, User
-from notifications.services import notification_enqueue
+from members.notify import member_notify
 
 from ..models import Activity, Registration, RegistrationEvent
 from .base import R, _check_officer, _is_drawn, _lock_activity, _next_position, _taken, _when
@@ -43,13 +43,11 @@ def _notify(*, registration: Registration, template: str, key: str, note: str = 
     """Queue one e-mail to the registered member, in their language (outbox)."""
     member = registration.member
     if not member.contact_email:
-        return
+        return  # before the queue position is counted
     activity = registration.activity
-    notification_enqueue(
+    member_notify(
+        member=member,
         key=key,
-        to_email=member.contact_email,
-        user=member.user,
-        language=member.language,
         template=template,
         context={
             "name": member.name,

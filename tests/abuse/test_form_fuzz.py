@@ -445,7 +445,7 @@ def test_mail_preferences_survive_any_input(worker):
 
 @pytest.mark.django_db
 def test_unsubscribing_with_any_token_changes_nobody_else(worker, other_worker):
-    from notifications.services import unsubscribe_token_for
+    from members.notify import unsubscribe_token_for
 
     real = unsubscribe_token_for(member=worker)
     client = Client()

@@ -95,7 +95,7 @@ def welfare_type(cast) -> dict:
 
 
 def unsubscribe_token(cast) -> dict:
-    from notifications.services import unsubscribe_token_for
+    from members.notify import unsubscribe_token_for
 
     return {"token": unsubscribe_token_for(member=cast["owner"])}
 
@@ -191,9 +191,9 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     ],
     # An officer over the member's unit checks a scanned member in.
     "activities:check-in": [Case(card_token, allowed=OFFICERS)],
-    "notifications:preferences": NoObject("login"),
+    "mail:preferences": NoObject("login"),
     # One-click unsubscribe (RFC 8058): mail providers call it without cookies; the signed token is the proof.
-    "notifications:unsubscribe": [
+    "mail:unsubscribe": [
         Case(unsubscribe_token, allowed=tuple(ROLES), anonymous="open", label="the member's own token"),
         Case(unsubscribe_token_forged, allowed=(), anonymous="404", label="a forged token"),
         Case(unsubscribe_token_forged, allowed=(), anonymous="404", method="POST", label="a forged token, POST"),

@@ -244,3 +244,17 @@ def test_a_cancelled_import_saves_nothing_and_drops_the_file(
     job.refresh_from_db()
     assert job.status == S.CANCELLED and not job.file.storage.exists(job.file.name)
     assert not Member.objects.filter(name="张敏").exists()
+
+
+def test_a_negative_dues_amount_is_shown_on_its_row_and_the_rest_imports(
+    upload, confirm, officer, worker, other_worker
+):
+    text = f"会员号,所属月份,金额\n{worker.membership_number},2026-03,-5\n{other_worker.membership_number},2026-03,30\n"
+    _, job = upload(officer, csv_file(text, "dues.csv"), kind="dues")
+    assert job.status == S.HAS_ERRORS
+    assert [e["line"] for e in job.errors] == [2]
+    assert "会费金额不能为负数" in " ".join(job.errors[0]["messages"])
+
+    confirm(officer, job, skip_bad_rows="on")
+    assert job.status == S.DONE, job.failure
+    assert list(DuesRecord.objects.values_list("member", "amount")) == [(other_worker.pk, 30)]

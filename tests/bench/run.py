@@ -64,7 +64,7 @@ CHANGELISTS = ("admin: member changelist", "admin: feedback changelist", "admin:
 
 ENV = {
     **os.environ,
-    "DJANGO_SETTINGS_MODULE": "unionportal.settings.bench",
+    "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
     # One key for every process of the run: sessions made here must hold in gunicorn.
@@ -147,8 +147,8 @@ def session_cookies() -> dict[str, str]:
     """A session cookie for the benchmark worker and for the benchmark officer."""
     from django.test import Client
 
-    from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
     from members.models import User
+    from tests.bench.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 
     cookies = {}
     for who, email in (("worker", BENCH_WORKER_EMAIL), ("officer", BENCH_OFFICER_EMAIL)):
@@ -233,8 +233,8 @@ def query_count(path: str, who: str) -> tuple[int, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
     from members.models import User
+    from tests.bench.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(email=BENCH_WORKER_EMAIL if who == "worker" else BENCH_OFFICER_EMAIL))
@@ -535,9 +535,10 @@ def fanout_prepare(count: int) -> tuple[str, bytes]:
     from django.db.models import F
 
     from members.models import Member
+    from members.notify import unsubscribe_url_for
+    from members.reminders import birthday_members
     from notifications.models import Notification
-    from notifications.reminders import birthday_members
-    from notifications.services import render_email, unsubscribe_url_for
+    from notifications.services import render_email
 
     Notification.objects.filter(key__endswith=f":{FANOUT_DAY.isoformat()}").delete()
     # Members born on 29 February are moved a day; then exactly ``count`` are given that birthday.
@@ -562,8 +563,8 @@ def fanout_prepare(count: int) -> tuple[str, bytes]:
 def run_fanout() -> dict:
     import redis
 
+    from members.tasks import birthday_greetings_task
     from notifications.models import Notification
-    from notifications.tasks import birthday_greetings_task
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     key_end, message = fanout_prepare(MAILS)

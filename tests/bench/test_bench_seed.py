@@ -6,13 +6,13 @@ from django.core.management import call_command
 
 from activities.models import Activity, Registration
 from feedback.models import Feedback
-from members.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL
 from members.models import Member, OrgUnit, User
+from tests.bench.management.commands.bench_seed import BENCH_OFFICER_EMAIL, BENCH_WORKER_EMAIL, Command
 from welfare.models import WelfareRequest
 
 
 def test_bench_seed_loads_a_union_once_with_the_people_the_benchmark_logs_in_as(db):
-    call_command("bench_seed", scale=0.002, unions=2, stdout=StringIO())
+    call_command(Command(), scale=0.002, unions=2, stdout=StringIO())
     members = Member.objects.count()
     assert members == 200
     assert OrgUnit.objects.filter(kind=OrgUnit.Kind.GROUP).count() == 20
@@ -31,6 +31,6 @@ def test_bench_seed_loads_a_union_once_with_the_people_the_benchmark_logs_in_as(
     assert feedback == 100
     assert Feedback.objects.filter(published=True).exists()
 
-    call_command("bench_seed", scale=0.002, unions=2, stdout=StringIO())
+    call_command(Command(), scale=0.002, unions=2, stdout=StringIO())
     assert Member.objects.count() == members
     assert Feedback.objects.count() == feedback

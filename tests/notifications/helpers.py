@@ -9,8 +9,8 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from members.reminders import birthday_greetings_queue
 from notifications import services
-from notifications.reminders import birthday_greetings_queue
 from unionportal.celery import app as celery_app
 
 

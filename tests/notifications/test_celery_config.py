@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from lib.schedules import collect_schedules, install_schedules
 from notifications import tasks
 from notifications.checks import outbox_timeouts
-from notifications.schedules import SCHEDULES, install_schedules
 from tests.markers import requires_redis
 from unionportal.celery import Task
 from unionportal.celery import app as celery_app
@@ -25,13 +25,11 @@ def redis_broker_configured():
 
 
 def test_every_task_is_acknowledged_late_and_guards_its_eta():
-    for task in (
-        tasks.notification_send_task,
-        tasks.notification_send_many_task,
-        tasks.outbox_sweep_task,
-        tasks.birthday_greetings_task,
-        tasks.dues_reminders_task,
-    ):
+    celery_app.loader.import_default_modules()  # every app's tasks.py
+    ours = [task for name, task in celery_app.tasks.items() if not name.startswith("celery.")]
+    assert tasks.outbox_sweep_task in ours
+    assert {spec["task"] for spec in collect_schedules().values()} <= {task.name for task in ours}
+    for task in ours:
         assert task.acks_late, task.name
         assert isinstance(task, Task), task.name
     assert celery_app.conf.task_reject_on_worker_lost
@@ -80,8 +78,8 @@ def worker_tasks():
 
 def test_every_job_is_installed_for_beat_after_migrate(db, worker_tasks):
     installed = {task.name: task for task in PeriodicTask.objects.select_related("interval", "crontab")}
-    assert set(SCHEDULES) <= set(installed)
-    for name, spec in SCHEDULES.items():
+    assert set(collect_schedules()) <= set(installed)
+    for name, spec in collect_schedules().items():
         assert installed[name].task == spec["task"]
         assert spec["task"] in worker_tasks
     assert installed["Outbox sweep"].interval.every == 60
@@ -116,3 +114,51 @@ def test_officers_see_the_schedules_and_the_chair_may_change_them(db):
     assert "view_periodictask" in perms("Officer")
     assert "change_periodictask" not in perms("Officer")
     assert {"view_periodictask", "change_periodictask", "change_crontabschedule"} <= perms("Chair")
+
+
+def _periodic_task_form(client, task):
+    """The change form's current values, as the browser would post them back."""
+    from django.urls import reverse
+
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    return url, form, data
+
+
+def test_the_chair_may_retime_a_job_but_not_change_its_task_or_arguments(db, chair, staff_client):
+    from django_celery_beat.models import IntervalSchedule
+
+    install_schedules()
+    task = PeriodicTask.objects.get(name="Dues reminders")
+    every_hour = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    client = staff_client(chair)
+    url, form, data = _periodic_task_form(client, task)
+    assert not {"task", "regtask", "args", "kwargs", "queue", "headers"} & set(form.fields)
+    data.update(
+        crontab="",
+        interval=every_hour.pk,
+        enabled="",
+        task="notifications.sweep",
+        regtask="notifications.sweep",
+        args='["x"]',
+        kwargs='{"day": "2020-01-01"}',
+    )
+    assert client.post(url, data).status_code == 302
+    task.refresh_from_db()
+    assert (task.interval, task.crontab, task.enabled) == (every_hour, None, False)
+    assert (task.task, task.args, task.kwargs) == ("notifications.dues_reminders", "[]", "{}")
+
+
+def test_a_superuser_may_change_which_task_a_job_calls(db, staff_client, django_user_model):
+    install_schedules()
+    task = PeriodicTask.objects.get(name="Dues reminders")
+    root = django_user_model.objects.create_superuser(email="root@example.cn", password="x")
+    client = staff_client(root)
+    url, form, data = _periodic_task_form(client, task)
+    assert {"task", "args", "kwargs"} <= set(form.fields)
+    data.update(task="notifications.sweep", regtask="", kwargs='{"limit": 10}')
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    task.refresh_from_db()
+    assert (task.task, task.kwargs) == ("notifications.sweep", '{"limit": 10}')

@@ -14,6 +14,8 @@ from django.core import mail as django_mail
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
+from members import notify
+from members import services as member_services
 from notifications import services
 from notifications.models import Notification
 from notifications.outbound import Composer
@@ -109,7 +111,7 @@ def test_an_optional_mail_in_a_batch_is_skipped_when_its_member_opted_out(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         greetings_queued_on_a_birthday(worker, other_worker)
-    services.optional_mail_set(member=other_worker, wanted=False)
+    member_services.optional_mail_set(member=other_worker, wanted=False)
     assert sweep_after_grace() == 1
     assert [m.to for m in mailoutbox] == [["worker@example.cn"]]
     statuses = dict(Notification.objects.values_list("to_email", "status"))
@@ -215,8 +217,8 @@ def test_other_mail_back_ends_get_ordinary_django_messages(worker, settings):
 
 
 def test_the_unsubscribe_links_of_a_batch_are_each_members_own(client, worker, other_worker, settings):
-    links = services.unsubscribe_urls_for(members=[worker, other_worker])
-    assert links == {m.pk: services.unsubscribe_url_for(member=m) for m in (worker, other_worker)}
+    links = notify.unsubscribe_urls_for(members=[worker, other_worker])
+    assert links == {m.pk: notify.unsubscribe_url_for(member=m) for m in (worker, other_worker)}
     assert client.post(links[other_worker.pk].removeprefix(settings.SITE_URL)).status_code == 200
     worker.refresh_from_db()
     other_worker.refresh_from_db()

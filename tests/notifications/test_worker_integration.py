@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from members import services as member_services
+from members import notify
 from members.models import Member
 from notifications.models import Notification
 from tests.factories import MemberFactory
@@ -209,7 +209,7 @@ def test_a_request_that_fails_after_writing_its_mail_sends_nothing(tree, sink, p
     portal.wait_until_ready("worker", "beat")
     failing = MemberFactory(unit=tree["branch_a"], user__email="failing@example.cn")
     fine = MemberFactory(unit=tree["branch_a"], user__email="fine@example.cn")
-    real_enqueue = member_services.notification_enqueue
+    real_enqueue = notify.notification_enqueue  # the one door's hand-over to the outbox
 
     def enqueue_then_fail(**kwargs):
         notification = real_enqueue(**kwargs)
@@ -220,7 +220,7 @@ def test_a_request_that_fails_after_writing_its_mail_sends_nothing(tree, sink, p
     client = Client(raise_request_exception=False)
     with celery_publishing_to(portal.env["REDIS_URL"]):
         client.force_login(failing.user)
-        monkeypatch.setattr(member_services, "notification_enqueue", enqueue_then_fail)
+        monkeypatch.setattr(notify, "notification_enqueue", enqueue_then_fail)
         assert client.post(reverse("members:apply")).status_code == 500
         monkeypatch.undo()
         client.force_login(fine.user)

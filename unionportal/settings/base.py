@@ -213,6 +213,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # How often the outbox tries one e-mail before it is marked failed.
+# Which optional mails not to send: the members app keeps the preference
+# (the outbox imports no app of ours), named here as EMAIL_BACKEND names a class.
+OUTBOX_OPT_OUT = "members.notify.optional_mail_refused"
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 # A row claimed by a worker that died is sent again after this many seconds
 # (longer than any one SMTP conversation: see notifications.checks).
@@ -250,12 +253,14 @@ else:
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     # kombu's filesystem transport expects its folders to exist.
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Its default is the relative "control": it would write into the work tree.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     # The filesystem transport has no fan-out exchanges for remote control.
@@ -329,5 +334,3 @@ DEMO_SEEDERS = [
     "feedback.demo.seed",
     "backoffice.demo.seed",
 ]
-# Set only in the benchmark settings: enables the empty "ceiling" view.
-BENCH_VIEWS = False

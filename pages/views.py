@@ -1,9 +1,15 @@
+"""Pages that belong to no area: the front page, the health check, the favicon.
+
+Not in ``unionportal/`` (settings, urls, Celery, wsgi only) and not in the
+dashboard (the officers' side): the front page is the workers' door to every
+area, and the health check is for the load balancer. Neither has a model.
+"""
+
 import time
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -91,9 +97,3 @@ def health(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on every page, the admin's too: point them at our icon."""
     return redirect(static("img/favicon.svg"), permanent=True)
-
-
-@login_required
-def bench_ceiling(request):
-    """The cheapest authenticated page: the benchmark's ceiling (bench settings only)."""
-    return HttpResponse("ok", content_type="text/plain")

@@ -11,11 +11,12 @@ import secrets
 # A throwaway key: benchmark sessions need not outlive the run.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
-from .production import *  # noqa: E402, F403
-from .production import VAR_DIR  # noqa: E402
+from unionportal.settings.production import *  # noqa: E402, F403
+from unionportal.settings.production import INSTALLED_APPS, VAR_DIR  # noqa: E402
 
 DEBUG = False
-BENCH_VIEWS = True
+ROOT_URLCONF = "tests.bench.urls"  # the portal plus /bench/ceiling
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.bench"]  # manage.py bench_seed
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from members.models import DuesRecord, Member
+from members.reminders import birthday_greetings_queue, dues_reminders_queue
 from notifications.models import Notification
-from notifications.reminders import birthday_greetings_queue, dues_reminders_queue
 from tests.markers import requires_postgres
 
 JOBS = pytest.mark.parametrize(

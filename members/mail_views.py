@@ -1,3 +1,8 @@
+"""A member's choice of optional mail: the profile's setting and the one-click unsubscribe link.
+
+Served under ``/notifications/`` (the address in mails already sent).
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -6,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from members.selectors import member_for_user
-
-from . import services
+from . import notify, services
 from .forms import OptionalMailForm
+from .selectors import member_for_user
 
 
 @login_required
@@ -30,7 +34,7 @@ def preferences(request):
         else:
             messages.success(request, _("You will no longer receive birthday greetings and dues reminders."))
         return redirect("members:profile")
-    return render(request, "notifications/preferences.html", {"form": form, "member": member})
+    return render(request, "mail/preferences.html", {"form": form, "member": member})
 
 
 # Mail providers POST "List-Unsubscribe=One-Click" here without cookies or a
@@ -40,10 +44,10 @@ def preferences(request):
 def unsubscribe(request, token: str):
     """One-click unsubscribe from optional mail. GET only asks (link scanners
     open links); POST, from the page or from the mail provider, does it."""
-    member = services.member_from_unsubscribe_token(token)
+    member = notify.member_from_unsubscribe_token(token)
     if member is None:
         raise Http404
     if request.method == "POST":
         services.optional_mail_set(member=member, wanted=False)
-        return render(request, "notifications/unsubscribed.html", {"member": member})
-    return render(request, "notifications/unsubscribe.html", {"member": member})
+        return render(request, "mail/unsubscribed.html", {"member": member})
+    return render(request, "mail/unsubscribe.html", {"member": member})

@@ -2,16 +2,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from members import notify
 from members import services as member_services
 from members.models import Member
-from notifications import services
 from notifications.models import Notification
 from tests.notifications.helpers import greetings_queued_on_a_birthday, sweep_after_grace
 
 
 @pytest.fixture
 def link(worker):
-    return reverse("notifications:unsubscribe", args=[services.unsubscribe_token_for(member=worker)])
+    return reverse("mail:unsubscribe", args=[notify.unsubscribe_token_for(member=worker)])
 
 
 def test_opening_the_link_asks_first_and_changes_nothing(client, worker, link):
@@ -47,10 +47,10 @@ def test_a_forged_or_mangled_token_is_not_found(client, worker, token):
 
 
 def test_a_token_cannot_be_turned_into_another_members(client, worker, other_worker):
-    token = services.unsubscribe_token_for(member=worker)
+    token = notify.unsubscribe_token_for(member=worker)
     value, signature = token.split(":", 1)
     forged = f"{other_worker.pk}:{signature}"
-    assert client.post(reverse("notifications:unsubscribe", args=[forged])).status_code == 404
+    assert client.post(reverse("mail:unsubscribe", args=[forged])).status_code == 404
     other_worker.refresh_from_db()
     assert other_worker.wants_optional_mail
 
@@ -58,7 +58,7 @@ def test_a_token_cannot_be_turned_into_another_members(client, worker, other_wor
 def test_an_unsubscribed_member_gets_no_greeting_but_still_gets_transactional_mail(
     worker, officer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.optional_mail_set(member=worker, wanted=False)
+    member_services.optional_mail_set(member=worker, wanted=False)
     with django_capture_on_commit_callbacks(execute=True):
         greetings_queued_on_a_birthday(worker)
         member_services.membership_change(member=worker, to=Member.Status.SUSPENDED, by=officer, note="欠费")
@@ -69,7 +69,7 @@ def test_an_unsubscribed_member_gets_no_greeting_but_still_gets_transactional_ma
 def test_a_greeting_queued_before_unsubscribing_is_not_sent(worker, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         greetings_queued_on_a_birthday(worker)
-    services.optional_mail_set(member=worker, wanted=False)
+    member_services.optional_mail_set(member=worker, wanted=False)
     assert sweep_after_grace() == 0
     assert mailoutbox == []
     assert Notification.objects.get().status == Notification.Status.SKIPPED
@@ -80,23 +80,23 @@ def test_the_profile_shows_the_setting_and_saves_it(client, worker):
     page = client.get(reverse("members:profile")).content.decode()
     assert 'name="wants_optional_mail"' in page
     assert 'id="id_wants_optional_mail" aria-describedby="id_wants_optional_mail_helptext" checked' in page
-    response = client.post(reverse("notifications:preferences"), {})
+    response = client.post(reverse("mail:preferences"), {})
     assert response.status_code == 302
     worker.refresh_from_db()
     assert not worker.wants_optional_mail
     page = client.get(reverse("members:profile")).content.decode()
     assert 'aria-describedby="id_wants_optional_mail_helptext" checked' not in page
-    client.post(reverse("notifications:preferences"), {"wants_optional_mail": "on"})
+    client.post(reverse("mail:preferences"), {"wants_optional_mail": "on"})
     worker.refresh_from_db()
     assert worker.wants_optional_mail
 
 
 def test_the_preferences_page_needs_a_login(client):
-    response = client.get(reverse("notifications:preferences"))
+    response = client.get(reverse("mail:preferences"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
 
 
 def test_the_choice_is_kept_in_the_members_history(worker):
-    services.optional_mail_set(member=worker, wanted=False)
+    member_services.optional_mail_set(member=worker, wanted=False)
     assert [h.wants_optional_mail for h in worker.history.order_by("history_date")][-1] is False

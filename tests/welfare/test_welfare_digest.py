@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
-from notifications.reminders import _visible_pairs, digest_officers, digest_requests, officer_digests_queue
-from notifications.tasks import officer_digests_task
 from tests.factories import ActiveMemberFactory, officer_user
 from tests.welfare import factories
 from welfare import services as welfare_services
 from welfare.models import WelfareRequest
+from welfare.reminders import _visible_pairs, digest_officers, digest_requests, officer_digests_queue
 from welfare.selectors import requests_visible_to
+from welfare.tasks import officer_digests_task
 
 S = WelfareRequest.State
 

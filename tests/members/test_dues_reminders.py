@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from members.models import DuesRecord, Member
+from members.reminders import dues_members, dues_reminders_queue
+from members.tasks import dues_reminders_task
 from notifications.models import Notification
-from notifications.reminders import dues_members, dues_reminders_queue
-from notifications.tasks import dues_reminders_task
 from tests.factories import ActiveMemberFactory
 
 

@@ -5,9 +5,9 @@ import pytest
 import time_machine
 
 from members.models import Member
+from members.reminders import birthday_greetings_queue, birthday_members
+from members.tasks import birthday_greetings_task
 from notifications.models import Notification
-from notifications.reminders import birthday_greetings_queue, birthday_members
-from notifications.tasks import birthday_greetings_task
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities.models import Activity, Registration
+from activities.reminders import activity_reminders_due, activity_reminders_queue
+from activities.tasks import activity_reminders_task
 from members.models import Member
 from notifications.models import Notification
-from notifications.reminders import activity_reminders_due, activity_reminders_queue
-from notifications.tasks import activity_reminders_task
 from tests.activities.factories import ActivityFactory
 from tests.factories import ActiveMemberFactory
 from tests.markers import requires_postgres
