@@ -20,7 +20,6 @@ from simple_history.models import HistoricalRecords
 
 from lib.models import StateChange
 from members.models import Member, OrgUnit
-from unionportal.choices import choice_label
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -171,9 +170,6 @@ class Activity(models.Model):
     def get_absolute_url(self):
         return reverse("activities:detail", args=[self.pk])
 
-    def get_category_display(self) -> str:
-        return choice_label(self.Category, self.category)
-
     def clean(self):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -293,9 +289,6 @@ class Registration(models.Model):
 
     def get_absolute_url(self):
         return reverse("activities:registration", args=[self.pk])
-
-    def get_status_display(self) -> str:
-        return choice_label(self.Status, self.status)
 
     @property
     def holds_place(self) -> bool:

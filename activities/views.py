@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from lib.errors import error_text
 from members.models import Member
 from members.scoping import user_may_see_unit
+from members.selectors import member_for_user
 from members.services import member_from_card_token
 
 from . import ics, selectors, services
@@ -28,10 +29,6 @@ from .models import Activity, CalendarFeed, Registration
 
 R = Registration.Status
 PAGE_SIZE = 20
-
-
-def _own_member(request) -> Member | None:
-    return Member.objects.select_related("unit", "user").filter(user=request.user).first()
 
 
 def _visible_activity(member: Member, pk: int) -> Activity:
@@ -50,11 +47,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def activity_list(request):
-    # The list needs the member's unit, not their account; get() builds no ordering.
-    try:
-        member = Member.objects.select_related("unit").get(user=request.user)
-    except Member.DoesNotExist:
-        member = None
+    member = member_for_user(request.user)
     form = ActivityFilterForm(request.GET or None)
     category, for_me = "", False
     if form.is_bound and form.is_valid():
@@ -77,7 +70,7 @@ def activity_list(request):
 
 @login_required
 def activity_detail(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     activity = _visible_activity(member, pk)
@@ -109,7 +102,7 @@ def activity_detail(request, pk: int):
 @login_required
 @require_POST
 def activity_signup(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     activity = _visible_activity(member, pk)
@@ -130,7 +123,7 @@ def activity_signup(request, pk: int):
 @login_required
 @require_POST
 def activity_cancel(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     activity = _visible_activity(member, pk)
@@ -152,7 +145,7 @@ def activity_cancel(request, pk: int):
 
 @login_required
 def my_activities(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     sections = selectors.my_activities(member=member)
@@ -163,7 +156,7 @@ def my_activities(request):
 
 @login_required
 def registration_detail(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     registration = selectors.registration_of_member(member=member, pk=pk)
@@ -175,7 +168,7 @@ def registration_detail(request, pk: int):
 
 @login_required
 def activity_rate(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     activity = _visible_activity(member, pk)
@@ -198,7 +191,7 @@ def activity_rate(request, pk: int):
 
 @login_required
 def activity_calendar(request, pk: int):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     activity = _visible_activity(member, pk)
@@ -226,7 +219,7 @@ def calendar_feed(request, token: str):
 @login_required
 @require_POST
 def calendar_feed_manage(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     if request.POST.get("action") == "revoke":

@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lib.models import StateChange
-from unionportal.choices import choice_label
 
 
 class NamedOnlyHistoricalRecords(HistoricalRecords):
@@ -161,12 +160,6 @@ class Feedback(models.Model):
 
     def get_absolute_url(self):
         return reverse("feedback:detail", args=[self.pk])
-
-    def get_category_display(self) -> str:
-        return choice_label(self.Category, self.category)
-
-    def get_state_display(self) -> str:
-        return choice_label(self.State, self.state)
 
     @property
     def reference(self) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lib.errors import error_text
+from members.selectors import member_for_user
 
 from . import selectors, services
 from .forms import BoardForm, FeedbackForm, FollowUpCodeForm, FollowUpReplyForm, ReplyForm
@@ -29,7 +30,7 @@ NONCE_TTL = 24 * 3600
 
 
 def _member_or_redirect(request):
-    member = selectors.member_for_user(request.user)
+    member = member_for_user(request.user)
     if member is None:
         messages.info(request, _("Please fill in your profile first: feedback goes to the union of your unit."))
     return member
@@ -69,7 +70,7 @@ def board(request):
             "page": page,
             "sort": sort,
             "category": category,
-            "member": selectors.member_for_user(request.user),
+            "member": member_for_user(request.user),
         },
     )
 
@@ -122,7 +123,7 @@ def mine(request):
 @login_required
 def detail(request, pk):
     feedback = _get_item_for_viewer(request, pk)
-    member = selectors.member_for_user(request.user)
+    member = member_for_user(request.user)
     is_author = member is not None and feedback.author_id == member.pk
     context = {
         "feedback": feedback,
@@ -141,7 +142,7 @@ def detail(request, pk):
 @require_POST
 def reply(request, pk):
     feedback = _get_item_for_viewer(request, pk)
-    member = selectors.member_for_user(request.user)
+    member = member_for_user(request.user)
     if member is None or feedback.author_id != member.pk:
         raise Http404
     form = ReplyForm(request.POST)
@@ -170,7 +171,7 @@ def _next_or(request, fallback: str) -> str:
 @require_POST
 def support(request, pk):
     feedback = _get_item_for_viewer(request, pk)
-    member = selectors.member_for_user(request.user)
+    member = member_for_user(request.user)
     target = HttpResponseRedirect(_next_or(request, feedback.get_absolute_url()))
     if member is None:
         messages.error(request, _("Only union members can support items on the board."))

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from . import notify, services
 from .forms import OptionalMailForm
-from .models import Member
+from .selectors import member_for_user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
     """The member's choice of optional mail (also shown on their profile)."""
-    member = Member.objects.filter(user=request.user).first()
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     # Not "request.POST or None": an unticked box posts nothing but the token.

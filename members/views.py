@@ -21,20 +21,12 @@ from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, Profile
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Member
 from .scoping import user_may_see_unit
-
-
-def _own_member(request) -> Member | None:
-    try:  # one member per account: get() leaves out first()'s ordering
-        member = Member.objects.select_related("unit").get(user=request.user)
-    except Member.DoesNotExist:
-        return None
-    member.user = request.user  # loaded already: not joined again
-    return member
+from .selectors import member_for_user
 
 
 @login_required
 def profile(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     events = member.events.select_related("by").order_by("-at", "-id")
@@ -44,7 +36,7 @@ def profile(request):
 
 @login_required
 def profile_create(request):
-    if _own_member(request) is not None:
+    if member_for_user(request.user) is not None:
         return redirect("members:profile")
     form = ProfileCreateForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST" and form.is_valid():
@@ -65,7 +57,7 @@ def profile_create(request):
 
 @login_required
 def profile_edit(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     form = ProfileForm(request.POST or None, instance=member)
@@ -86,7 +78,7 @@ def profile_edit(request):
 @login_required
 @require_POST
 def membership_apply(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     try:
@@ -101,7 +93,7 @@ def membership_apply(request):
 @login_required
 @require_POST
 def membership_withdraw(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     try:
@@ -115,7 +107,7 @@ def membership_withdraw(request):
 
 @login_required
 def card(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         return redirect("members:profile-create")
     return render(request, "members/card.html", {"member": member, "qr_svg": _card_qr_svg(member)})
@@ -137,7 +129,7 @@ def _card_qr_svg(member: Member) -> str:
 @login_required
 @require_POST
 def card_renew(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     services.member_card_renew(member=member)
@@ -156,7 +148,7 @@ def card_scan(request, token: str):
 
 @login_required
 def data_export(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     data = services.member_export_data(member=member)
@@ -170,7 +162,7 @@ def data_export(request):
 
 @login_required
 def deletion_request(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         raise Http404
     form = DeletionRequestForm(request.POST or None)

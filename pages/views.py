@@ -41,9 +41,9 @@ OFFERS = [
 def home(request):
     member = None
     if request.user.is_authenticated:
-        from members.models import Member
+        from members.selectors import member_for_user
 
-        member = Member.objects.filter(user=request.user).first()
+        member = member_for_user(request.user)
     offers = []
     for name, title, text in OFFERS:
         try:

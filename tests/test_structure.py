@@ -27,13 +27,6 @@ ALLOWED = {
 PENDING = {
     # Roster and dues import still live in the back office, which members' admin uses.
     ("members/admin.py", "backoffice"),
-    # Page helpers still in the settings package (unionportal/choices, fragments, kept_url).
-    ("activities/models.py", "unionportal"),
-    ("activities/selectors.py", "unionportal"),
-    ("activities/templatetags/activities_tags.py", "unionportal"),
-    ("feedback/models.py", "unionportal"),
-    ("feedback/templatetags/feedback_tags.py", "unionportal"),
-    ("members/context_processors.py", "unionportal"),
 }
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lib.errors import error_text
-from members.models import Member
+from members.selectors import member_for_user
 
 from . import selectors, services
 from .forms import ReplyForm, SubmitForm, WithdrawForm
@@ -30,10 +30,6 @@ from .uploads import download_name
 X_ACCEL_PREFIX = "/_private/"
 
 
-def _own_member(request) -> Member | None:
-    return Member.objects.select_related("unit", "user").filter(user=request.user).first()
-
-
 def _get_request_for_worker(request, pk: int):
     """The worker's own request, or 404 for anyone else (whether it exists or not)."""
     queryset = selectors.requests_visible_to(request.user, side="worker").select_related("request_type", "member__user")
@@ -42,14 +38,14 @@ def _get_request_for_worker(request, pk: int):
 
 @login_required
 def request_list(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     requests = selectors.worker_requests(request.user) if member else []
     return render(request, "welfare/list.html", {"member": member, "requests": requests})
 
 
 @login_required
 def request_choose_type(request):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         messages.info(request, _("Please fill in your profile first, so the union knows who is asking."))
         return redirect("members:profile-create")
@@ -67,7 +63,7 @@ def request_choose_type(request):
 
 @login_required
 def request_submit(request, code: str):
-    member = _own_member(request)
+    member = member_for_user(request.user)
     if member is None:
         messages.info(request, _("Please fill in your profile first, so the union knows who is asking."))
         return redirect("members:profile-create")

@@ -90,8 +90,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
             ],
-            # {% url %} with the reversed URLs kept per process (unionportal/kept_url.py).
-            "builtins": ["unionportal.kept_url"],
         },
     },
 ]

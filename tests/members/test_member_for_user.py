@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 
-from feedback.selectors import member_for_user
 from members.models import Member
+from members.selectors import ancestor_paths, member_for_user
 
 
 def test_it_reads_the_member_with_their_unit_and_union_in_one_query(worker, django_assert_num_queries):
@@ -25,3 +25,9 @@ def test_it_reads_the_member_with_their_unit_and_union_in_one_query(worker, djan
 def test_an_account_without_a_profile_or_no_account_has_no_member(officer):
     assert member_for_user(officer) is None
     assert member_for_user(AnonymousUser()) is None
+
+
+def test_the_paths_above_a_unit_are_its_ancestors_paths(tree):
+    branch = tree["branch_a"]
+    assert ancestor_paths(branch) == [tree["root"].path, tree["union_a"].path]
+    assert ancestor_paths(tree["root"]) == []
