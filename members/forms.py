@@ -12,7 +12,12 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """An HTML date input: the browser takes and sends only ISO dates, whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class ProfileForm(forms.ModelForm):

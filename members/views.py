@@ -115,13 +115,14 @@ def card(request):
 
 def _card_qr_svg(member: Member) -> str:
     """The card's QR code as inline SVG. Drawing it costs tens of milliseconds
-    and it changes only with the card's URL (a renewed card gets a new one)."""
+    and it changes only with the card's URL (a renewed card gets a new one).
+    No fixed size, only a viewBox: CSS scales it whole, quiet zone included."""
     url = services.member_card_url(member)
-    key = "members:card-qr:" + hashlib.sha256(f"{url}|{get_language()}".encode()).hexdigest()
+    key = "members:card-qr:v2:" + hashlib.sha256(f"{url}|{get_language()}".encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
         qr = segno.make(url, error="m")
-        svg = qr.svg_inline(scale=6, dark="#111", light="#fff", title=_("Member card QR code"))
+        svg = qr.svg_inline(scale=6, omitsize=True, dark="#111", light="#fff", title=_("Member card QR code"))
         cache.set(key, svg, timeout=24 * 3600)
     return svg
 
