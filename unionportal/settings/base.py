@@ -133,8 +133,6 @@ else:
 
 # How long the back office keeps an officer's statistics tables and dashboard panels
 # (a change to the data they count has them counted again at once).
-# An officer's permissions and second factor, kept between requests (members.access); 0 keeps nothing.
-OFFICER_ACCESS_SECONDS = int(os.environ.get("OFFICER_ACCESS_SECONDS", "300"))
 BACKOFFICE_STATISTICS_SECONDS = int(os.environ.get("BACKOFFICE_STATISTICS_SECONDS", "300"))
 BACKOFFICE_DASHBOARD_SECONDS = int(os.environ.get("BACKOFFICE_DASHBOARD_SECONDS", "60"))
 
