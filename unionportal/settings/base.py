@@ -166,6 +166,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client address for rate limits: behind the TLS proxy, the number of proxies that
+# append to X-Forwarded-For, or the header the proxy sets (e.g. X-Real-IP); otherwise
+# every client shares the proxy's address and one budget.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "UnionPortal"
 # Staff must have a second factor before they may use the back office.
