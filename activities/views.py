@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lib.errors import error_text
 from members.models import Member
-from members.scoping import user_may_see_unit
+from members.permissions import officer_required, require_officer_for_unit
 from members.selectors import member_for_user
 from members.services import member_from_card_token
 
@@ -231,13 +231,14 @@ def calendar_feed_manage(request):
     return redirect(reverse("activities:mine") + "#calendar")
 
 
-@login_required
+@officer_required
 def card_check_in(request, token: str):
     """An officer scanned a member card: check the member in to one of the
     officer's activities that is open for check-in now."""
     member = member_from_card_token(token)
-    if member is None or not request.user.is_staff or not user_may_see_unit(request.user, member.unit):
+    if member is None:
         raise Http404
+    require_officer_for_unit(request.user, member.unit)
     if request.method == "POST":
         form = CheckInForm(request.POST)
         choices = {r.pk: r for r in selectors.check_in_choices(officer=request.user, member=member)}

@@ -30,6 +30,13 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
         )
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed logins are counted per account *and* client address (allauth: per account
+        only), so wrong passwords typed elsewhere never lock the owner out; the per-address
+        limit (``login_failed``'s ``/ip`` part) still holds. Behind a proxy the address is
+        right only with ``ALLAUTH_TRUSTED_PROXY_COUNT`` or ``ALLAUTH_TRUSTED_CLIENT_IP_HEADER``."""
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
     def get_login_redirect_url(self, request):
         if request.user.is_staff:
             return reverse("admin:index")

@@ -7,6 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Membership")
 
     def ready(self):
-        from . import signals
-
-        signals.connect_officer_access_signals()
+        from . import signals  # noqa: F401 - connects the receivers

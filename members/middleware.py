@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .access import officer_access
+from .permissions import OPEN_WITHOUT_SECOND_FACTOR, needs_second_factor
 
 LANGUAGE_SESSION_KEY = "_language"
 
@@ -38,19 +38,15 @@ class UserLanguageMiddleware:
 
 
 class StaffSecondFactorMiddleware:
-    """Staff must set up a second factor (TOTP) before using the back office.
-
-    On back-office pages it also loads the officer's permissions, with the answer
-    about the second factor, from what ``members.access`` keeps: no query for either.
-    """
+    """With ``STAFF_REQUIRE_MFA``, a staff account without an authenticator app is sent to set
+    one up on every page but the account pages: an officer who logged in with a password only
+    reaches no officer's page (back office, card scan, check-in, a confidential case's files)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and request.user.is_authenticated and request.user.is_staff:
-            has_totp = officer_access(request.user)
-            if settings.STAFF_REQUIRE_MFA and not has_totp:
-                messages.warning(request, _("Officers must set up an authenticator app before using the back office."))
-                return redirect(reverse("mfa_activate_totp"))
+        if not request.path.startswith(OPEN_WITHOUT_SECOND_FACTOR) and needs_second_factor(request.user):
+            messages.warning(request, _("Officers must set up an authenticator app before using the back office."))
+            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

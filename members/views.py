@@ -20,7 +20,7 @@ from . import services
 from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, ProfileForm
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Member
-from .scoping import user_may_see_unit
+from .permissions import officer_required, require_officer_for_unit
 from .selectors import member_for_user
 
 
@@ -138,12 +138,13 @@ def card_renew(request):
     return redirect("members:card")
 
 
-@login_required
+@officer_required
 def card_scan(request, token: str):
     """What an officer sees after scanning a member card (check-in starts here)."""
     member = services.member_from_card_token(token)
-    if member is None or not request.user.is_staff or not user_may_see_unit(request.user, member.unit):
+    if member is None:
         raise Http404
+    require_officer_for_unit(request.user, member.unit)
     return render(request, "members/card_scan.html", {"member": member, "token": token})
 
 

@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import validate_visible_text
 from members.models import Member
 
 from .models import RequestType, WelfareRequest
@@ -66,6 +67,7 @@ class SubmitForm(forms.Form):
         help_text=_("What happened, and what help do you need?"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
+        validators=[validate_visible_text],
     )
     amount_requested = forms.DecimalField(
         label=_("Amount you ask for (yuan)"),
@@ -122,7 +124,10 @@ class OnBehalfForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Worker"), queryset=Member.objects.none())
     request_type = forms.ModelChoiceField(label=_("Request type"), queryset=RequestType.objects.filter(active=True))
     description = forms.CharField(
-        label=_("What the worker told you"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+        label=_("What the worker told you"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        validators=[validate_visible_text],
     )
     amount_requested = forms.DecimalField(
         label=_("Amount asked (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2

@@ -10,6 +10,7 @@ random name and are only ever served by ``welfare.views.attachment_download``.
 import os
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 import puremagic
@@ -68,6 +69,15 @@ class PrivateStorage(FileSystemStorage):
     def location(self):
         return os.path.abspath(self.base_location)
 
+    # Readable by the server's account alone, whatever FILE_UPLOAD_PERMISSIONS says for others.
+    @property
+    def file_permissions_mode(self):
+        return 0o600
+
+    @property
+    def directory_permissions_mode(self):
+        return 0o700
+
     def url(self, name):
         raise ValueError("Private files have no public URL; use welfare:attachment.")
 
@@ -117,6 +127,30 @@ def detect_content_type(data: bytes) -> str | None:
     return None
 
 
+# PDF names that make a reader act on its own when the file is opened or viewed: run
+# script, open an action, launch a program, carry files. A byte scan, not a PDF library:
+# a parser that must accept broken files to find them is more code to trust than the scan.
+_ACTIVE_PDF_NAMES = re.compile(rb"/(JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9])")
+_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.DOTALL)
+
+
+def _pdf_texts(data: bytes):
+    """The PDF's bytes, then every stream that inflates (object streams hide names there)."""
+    yield data
+    for match in _PDF_STREAM.finditer(data):
+        try:
+            yield zlib.decompressobj().decompress(match.group(1), 4 * len(data) + 65536)
+        except zlib.error:
+            continue
+
+
+def pdf_has_active_content(data: bytes) -> bool:
+    # ``/J#61vaScript`` is ``/JavaScript`` to a reader: undo the escapes before looking.
+    unescape = lambda m: bytes([int(m.group(1), 16)])  # noqa: E731
+    return any(_ACTIVE_PDF_NAMES.search(_PDF_HEX_ESCAPE.sub(unescape, text)) for text in _pdf_texts(data))
+
+
 def check_upload(upload: UploadedFile) -> CheckedUpload:
     """Check one uploaded file, or raise ``ValidationError`` with a message the worker understands."""
     name = clean_file_name(upload.name)
@@ -148,6 +182,15 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             )
             % {"name": name},
             code="wrong_type",
+        )
+    if content_type == "application/pdf" and pdf_has_active_content(data):
+        raise ValidationError(
+            _(
+                "“%(name)s” contains scripts, automatic actions or embedded files, which are not accepted. "
+                "Please print it to a new PDF (or scan it) and send that."
+            )
+            % {"name": name},
+            code="active_pdf",
         )
     return CheckedUpload(upload=upload, name=name, content_type=content_type, size=size)
 

@@ -6,7 +6,10 @@ Each URL that names an object (an id or a token) is tried as its owner,
 another worker of the same branch, a worker of another union, an anonymous
 visitor and each officer role. Anyone not allowed gets 404 (so nobody learns
 that the object exists) and changes nothing; an anonymous visitor is sent to
-the login page.
+the login page. One more column, an officer over everything (the chair's roles)
+who logged in with a password only and has no authenticator app, must be refused
+on every URL (sent to set one up, or 404) while ``STAFF_REQUIRE_MFA`` is on, so a
+new officer's view cannot forget the second factor.
 """
 
 import uuid
@@ -22,6 +25,7 @@ from members import services as member_services
 
 ROLES = ["owner", "other_worker", "outsider", "anonymous", "officer", "sibling_officer", "welfare_officer", "chair"]
 OFFICERS = ("officer", "welfare_officer", "chair")  # all act for union A or above it
+NO_SECOND_FACTOR = "officer_without_second_factor"
 EXCLUDED_PREFIXES = ("admin/", "accounts/")  # the back office and allauth: tested on their own
 
 
@@ -262,8 +266,17 @@ def test_every_url_has_an_entry():
 
 
 @pytest.fixture
-def cast(worker, other_worker, outsider, officer, sibling_officer, welfare_officer, chair):
+def cast(worker, other_worker, outsider, officer, sibling_officer, welfare_officer, chair, tree):
+    from allauth.mfa.models import Authenticator
+
+    from tests.factories import officer_user
+
+    for user in (officer, sibling_officer, welfare_officer, chair):
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
     return {
+        NO_SECOND_FACTOR: officer_user(
+            unit=tree["root"], roles=("Chair", "Welfare officer"), email="password-only@example.cn"
+        ),
         "owner": worker,
         "other_worker": other_worker,
         "outsider": outsider,
@@ -345,8 +358,18 @@ def test_only_the_right_people_reach_an_object(client, cast, name, index):
             )
             ok = refused and _answer(response) == missing and _row_counts() == before
         verdicts[role] = (response.status_code, "ok" if ok else "WRONG")
+    client.logout()
+    client.force_login(cast[NO_SECOND_FACTOR])
+    before = _row_counts()
+    response = client.generic(case.method, url, data=_encode(case.data), content_type=_FORM)
+    ok = _refused_for_want_of_a_second_factor(response) and _row_counts() == before
+    verdicts[NO_SECOND_FACTOR] = (response.status_code, "ok" if ok else "WRONG")
     wrong = {role: status for role, (status, verdict) in verdicts.items() if verdict == "WRONG"}
     assert not wrong, f"{case.method} {url}: {verdicts}"
+
+
+def _refused_for_want_of_a_second_factor(response) -> bool:
+    return response.status_code == 404 or response.get("Location") == reverse("mfa_activate_totp")
 
 
 NO_OBJECT = [name for name, entry in ACCESS.items() if isinstance(entry, NoObject)]
@@ -364,6 +387,16 @@ def test_an_anonymous_visitor_is_sent_to_log_in_or_served(client, db, name):
         assert not response.get("Location", "").startswith(reverse("account_login"))
     if response.get("Content-Type", "").startswith("text/html"):
         assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("name", [name for name in NO_OBJECT if ACCESS[name].anonymous == "login"])
+def test_an_officer_without_a_second_factor_is_sent_to_set_one_up(client, tree, name):
+    from tests.factories import officer_user
+
+    entry = ACCESS[name]
+    client.force_login(officer_user(unit=tree["root"], roles=("Chair",), email="password-only@example.cn"))
+    response = client.generic(entry.method, reverse(name), data=_encode({}), content_type=_FORM)
+    assert _refused_for_want_of_a_second_factor(response)
 
 
 _FORM = "application/x-www-form-urlencoded"

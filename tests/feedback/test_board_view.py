@@ -94,11 +94,11 @@ def test_the_board_filters_by_category_and_ignores_nonsense(worker, tree, client
     assert response.status_code == 200
 
 
-def test_an_officer_without_a_profile_sees_the_board_of_their_unit(officer, sibling_officer, tree, client):
+def test_an_officer_without_a_profile_sees_the_board_of_their_unit(officer, sibling_officer, tree, staff_client):
     item = PublishedFeedbackFactory(author__unit=tree["branch_a"])
-    client.force_login(officer)
+    client = staff_client(officer)
     assert list(client.get("/feedback/").context["page"].object_list) == [item]
-    client.force_login(sibling_officer)
+    client = staff_client(sibling_officer)
     assert list(client.get("/feedback/").context["page"].object_list) == []
 
 
@@ -136,12 +136,12 @@ def test_a_card_shows_the_item_as_it_is_now(named_item, officer, other_worker, c
     assert "1 support" in page and "State: adopted" in page
 
 
-def test_a_superuser_without_a_profile_sees_every_published_item_with_its_unit(tree, client, django_user_model):
+def test_a_superuser_without_a_profile_sees_every_published_item_with_its_unit(tree, staff_client, django_user_model):
     items = {
         PublishedFeedbackFactory(author__unit=tree["branch_a"]).pk: tree["branch_a"].name,
         PublishedFeedbackFactory(author__unit=tree["branch_b"]).pk: tree["branch_b"].name,
     }
-    client.force_login(django_user_model.objects.create_superuser(email="root@example.org", password="x-x-x-x-x-1"))
+    client = staff_client(django_user_model.objects.create_superuser(email="root@example.org", password="x-x-x-x-x-1"))
     response = client.get("/feedback/")
     assert {item.pk: item.unit.name for item in response.context["page"].object_list} == items
     assert tree["branch_b"].name in response.content.decode()
@@ -157,13 +157,13 @@ def test_the_count_of_pages_follows_the_category_filter(worker, tree, client):
     assert page.paginator.count == 1 and not page.has_other_pages()
 
 
-def test_an_officer_of_the_federation_sees_the_board_of_every_union(chair, tree, client):
+def test_an_officer_of_the_federation_sees_the_board_of_every_union(chair, tree, staff_client):
     items = {
         PublishedFeedbackFactory(author__unit=tree["branch_a"]).pk,
         PublishedFeedbackFactory(author__unit=tree["union_b"]).pk,
         PublishedFeedbackFactory(author__unit=tree["root"]).pk,
     }
-    client.force_login(chair)
+    client = staff_client(chair)
     assert {item.pk for item in client.get("/feedback/").context["page"].object_list} == items
 
 

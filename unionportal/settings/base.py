@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lib.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,8 +131,6 @@ else:
 
 # How long the back office keeps an officer's statistics tables and dashboard panels
 # (a change to the data they count has them counted again at once).
-# An officer's permissions and second factor, kept between requests (members.access); 0 keeps nothing.
-OFFICER_ACCESS_SECONDS = int(os.environ.get("OFFICER_ACCESS_SECONDS", "300"))
 BACKOFFICE_STATISTICS_SECONDS = int(os.environ.get("BACKOFFICE_STATISTICS_SECONDS", "300"))
 BACKOFFICE_DASHBOARD_SECONDS = int(os.environ.get("BACKOFFICE_DASHBOARD_SECONDS", "60"))
 
@@ -165,6 +164,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# The client address for rate limits: behind the TLS proxy, the number of proxies that
+# append to X-Forwarded-For, or the header the proxy sets (e.g. X-Real-IP); otherwise
+# every client shares the proxy's address and one budget.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("ALLAUTH_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "UnionPortal"
 # Staff must have a second factor before they may use the back office.

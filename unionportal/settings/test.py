@@ -21,9 +21,6 @@ if not REDIS_URL:
 # transaction, where no commit refreshes them); tests of the keeping turn it on.
 BACKOFFICE_STATISTICS_SECONDS = 0
 BACKOFFICE_DASHBOARD_SECONDS = 0
-# Likewise an officer's permissions are asked on every page (a kept answer would make a page's
-# query count depend on the tests before it); tests of the keeping turn it on.
-OFFICER_ACCESS_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
