@@ -31,7 +31,7 @@ def activities(tree, group, worker, officer):
 
 
 @pytest.fixture
-def role_client(request, client, tree, group):
+def role_client(request, client, staff_client, tree, group):
     def login(role):
         if role == "anonymous":
             return client, None
@@ -42,7 +42,10 @@ def role_client(request, client, tree, group):
         else:
             user = request.getfixturevalue(role)
             user = getattr(user, "user", user)
-        client.force_login(user)
+        if user.is_staff:
+            staff_client(user)  # officers have their second factor, as in production
+        else:
+            client.force_login(user)
         return client, user
 
     return login

@@ -26,7 +26,7 @@ def items(tree, group):
 
 
 @pytest.fixture
-def role_client(request, client, tree, group):
+def role_client(request, client, staff_client, tree, group):
     def login(role):
         if role == "anonymous":
             return client, None
@@ -37,7 +37,10 @@ def role_client(request, client, tree, group):
         else:
             user = request.getfixturevalue(role)
             user = getattr(user, "user", user)
-        client.force_login(user)
+        if user.is_staff:
+            staff_client(user)  # officers have their second factor, as in production
+        else:
+            client.force_login(user)
         return client, user
 
     return login
