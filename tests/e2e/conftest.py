@@ -264,3 +264,14 @@ def log_in(person: Person, email: str, password: str, totp_secret: str | None = 
         person.check("second-factor")
         person.main.locator("input[name=code]").fill(totp_code(totp_secret))
         person.submit("form[action*='2fa/authenticate']")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each journey starts with an empty cache, as with an empty database: the live server shares
+    this process's cache, so an earlier journey's rate-limit counters (an anonymous item's daily
+    allowance) would otherwise carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
