@@ -20,8 +20,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from lib.models import StateChange
+from lib.storage import PrivateStorage
 
-from .uploads import EXTENSIONS, PrivateStorage
+from .uploads import EXTENSIONS
 
 VIEW_CONFIDENTIAL = "welfare.view_confidential_request"
 APPROVE_OVER_THRESHOLD = "welfare.approve_over_threshold"
