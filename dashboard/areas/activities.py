@@ -14,8 +14,8 @@ from activities.models import Activity, Registration
 from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, dashboard, statistics
-from ..dashboard import Figure, Panel, changelist_url
+from .. import cache, panels, statistics
+from ..panels import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, sum_cells, unit_labels
 
 A = Activity.Status
@@ -65,7 +65,7 @@ def activities_panel(request) -> Panel | None:
     return Panel(title=_("Activities"), figures=figures, rows=rows, rows_title=_("Coming next"), order=30)
 
 
-dashboard.register("activities", activities_panel, area="activities")
+panels.register("activities", activities_panel, area="activities")
 # Members too: participation is counted by the member's unit, gender and age.
 cache.watch("activities", Activity, Registration, Member, OrgUnit)
 

@@ -9,8 +9,8 @@ from feedback.models import Feedback, FeedbackMessage
 from members.models import OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, dashboard, statistics
-from ..dashboard import Figure, Panel, changelist_url
+from .. import cache, panels, statistics
+from ..panels import Figure, Panel, changelist_url
 from ..selectors import month_key
 
 S = Feedback.State
@@ -48,7 +48,7 @@ def feedback_panel(request) -> Panel | None:
     )
 
 
-dashboard.register("feedback", feedback_panel, area="feedback")
+panels.register("feedback", feedback_panel, area="feedback")
 # A reply from the author marks the item with an UPDATE; the reply itself is saved.
 cache.watch("feedback", Feedback, FeedbackMessage, OrgUnit)
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from members.models import ImportJob
 from members.scoping import scope_queryset
 
-from .. import dashboard
-from ..dashboard import Figure, Panel, changelist_url
+from .. import panels
+from ..panels import Figure, Panel, changelist_url
 
 S = ImportJob.Status
 
@@ -41,4 +41,4 @@ def imports_panel(request) -> Panel | None:
     )
 
 
-dashboard.register("imports", imports_panel)
+panels.register("imports", imports_panel)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from members.models import DeletionRequest, Member, MembershipEvent, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, dashboard, statistics
-from ..dashboard import Figure, Panel, changelist_url
+from .. import cache, panels, statistics
+from ..panels import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, month_key, sum_cells, unit_labels
 
 S = Member.Status
@@ -58,7 +58,7 @@ def membership_panel(request) -> Panel | None:
     return Panel(title=_("Membership"), figures=figures, order=10)
 
 
-dashboard.register("members", membership_panel, area="members")
+panels.register("members", membership_panel, area="members")
 cache.watch("members", Member, MembershipEvent, DeletionRequest, OrgUnit)
 
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from notifications.models import Notification
 
-from .. import dashboard
-from ..dashboard import Figure, Panel, changelist_url
+from .. import panels
+from ..panels import Figure, Panel, changelist_url
 
 STUCK_AFTER = timedelta(hours=1)
 
@@ -47,4 +47,4 @@ def outbox_panel(request) -> Panel | None:
     )
 
 
-dashboard.register("notifications", outbox_panel)
+panels.register("notifications", outbox_panel)

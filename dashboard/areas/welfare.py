@@ -18,8 +18,8 @@ from members.scoping import scope_queryset
 from welfare.models import Budget, RequestType, WelfareRequest
 from welfare.selectors import requests_visible_to
 
-from .. import cache, dashboard, statistics
-from ..dashboard import Figure, Panel, changelist_url
+from .. import cache, panels, statistics
+from ..panels import Figure, Panel, changelist_url
 from ..selectors import month_key, sum_cells
 
 R = WelfareRequest
@@ -62,7 +62,7 @@ def welfare_panel(request) -> Panel | None:
     return Panel(title=_("Welfare and rights requests"), figures=figures, order=20)
 
 
-dashboard.register("welfare", welfare_panel, area="welfare")
+panels.register("welfare", welfare_panel, area="welfare")
 # Members too: a request is scoped by its worker's unit, and nobody counts their own.
 cache.watch("welfare", WelfareRequest, RequestType, Budget, Member, OrgUnit)
 

@@ -1,6 +1,6 @@
 from django import template
 
-from dashboard import charts, dashboard
+from dashboard import charts, panels
 
 register = template.Library()
 
@@ -8,7 +8,7 @@ register = template.Library()
 @register.inclusion_tag("dashboard/dashboard.html", takes_context=True)
 def dashboard_panels(context):
     request = context["request"]
-    found = dashboard.dashboard_for(request, recount=request.GET.get("recount") == "1")
+    found = panels.dashboard_for(request, recount=request.GET.get("recount") == "1")
     return {"panels": found.panels, "counted_at": found.counted_at, "perms": context.get("perms")}
 
 

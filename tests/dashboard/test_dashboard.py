@@ -5,13 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboard import dashboard
+from dashboard import panels
 from notifications.models import Notification
 from tests.dashboard.conftest import add_people
 from tests.factories import UserFactory
 
 
-def figures(response) -> dict[str, dashboard.Figure]:
+def figures(response) -> dict[str, panels.Figure]:
     return {str(f.label): f for panel in response.context["panels"] for f in panel.figures}
 
 
