@@ -12,7 +12,7 @@ WELFARE_OFFICER = "Welfare officer"
 CHAIR = "Chair"
 ROLES = [OFFICER, WELFARE_OFFICER, CHAIR]
 
-PROJECT_APPS = ["members", "notifications", "activities", "welfare", "feedback", "backoffice"]
+PROJECT_APPS = ["members", "notifications", "activities", "welfare", "feedback", "dashboard"]
 
 ROLE_PERMISSIONS = {
     OFFICER: [
@@ -28,6 +28,8 @@ ROLE_PERMISSIONS = {
         "members.change_duesrecord",
         "members.view_deletionrequest",
         "members.change_deletionrequest",
+        "members.view_importjob",
+        "members.add_importjob",
     ],
     WELFARE_OFFICER: [],
     CHAIR: [],

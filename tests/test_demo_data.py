@@ -33,7 +33,7 @@ def test_the_demo_data_loads_once_and_gives_a_login_per_role():
 def test_the_demo_gives_the_unions_a_budget_for_this_year():
     from django.utils import timezone
 
-    from backoffice.models import Budget
+    from welfare.models import Budget
 
     call_command("seed_demo")
     assert Budget.objects.filter(year=timezone.localdate().year).count() == 2

@@ -22,6 +22,6 @@ urlpatterns = [
     path("welfare/", include("welfare.urls")),
     path("feedback/", include("feedback.urls")),
     path("notifications/", include("members.mail_urls")),
-    path("admin/statistics/", include("backoffice.urls")),
+    path("admin/statistics/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

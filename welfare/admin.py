@@ -32,7 +32,7 @@ from members.search import IndexedSearchMixin
 
 from . import selectors, services
 from .forms import DecisionForm, MessageForm, MoveForm, OnBehalfForm, TriageForm
-from .models import APPROVE_OVER_THRESHOLD, BenefitScheme, RequestType, WelfareRequest
+from .models import APPROVE_OVER_THRESHOLD, BenefitScheme, Budget, RequestType, WelfareRequest
 
 S = WelfareRequest.State
 REFERENCE = re.compile(r"WF-\d{4}-\d{6,}")
@@ -669,3 +669,13 @@ class BenefitSchemeAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(Budget)
+class BudgetAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["unit", "year", "amount", "note"]
+    list_filter = ["year"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name", "note"]
+    autocomplete_fields = ["unit"]
+    ordering = ["-year", "unit__path"]

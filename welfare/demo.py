@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from members.models import Member, OrgUnit, User
 
 from . import services
-from .models import BenefitScheme, RequestType, WelfareRequest
+from .models import BenefitScheme, Budget, RequestType, WelfareRequest
 
 S = WelfareRequest.State
 
@@ -190,3 +191,16 @@ def seed() -> None:
             consent_note="家属来电告知，本人同意由工会代为申请。",
             amount_requested=Decimal("1000"),
         )
+
+
+# Yearly budgets, so the statistics page compares grants with a budget.
+BUDGETS = {"滨江机械厂工会": Decimal("200000.00"), "滨江人民医院工会": Decimal("150000.00")}
+
+
+@transaction.atomic
+def seed_budgets() -> None:
+    if Budget.objects.exists():
+        return
+    year = timezone.localdate().year
+    for unit in OrgUnit.objects.filter(name__in=BUDGETS):
+        Budget.objects.create(unit=unit, year=year, amount=BUDGETS[unit.name], note="年度帮扶预算")

@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -20,8 +21,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from lib.models import StateChange
+from lib.storage import PrivateStorage
 
-from .uploads import EXTENSIONS, PrivateStorage
+from .uploads import EXTENSIONS
 
 VIEW_CONFIDENTIAL = "welfare.view_confidential_request"
 APPROVE_OVER_THRESHOLD = "welfare.approve_over_threshold"
@@ -436,3 +438,27 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Budget(models.Model):
+    """The money a unit may grant in welfare aid in one year."""
+
+    unit = models.ForeignKey(
+        "members.OrgUnit", verbose_name=_("organisational unit"), on_delete=models.PROTECT, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly budget")
+        verbose_name_plural = _("yearly budgets")
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="budget_one_per_unit_and_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}"

@@ -15,11 +15,15 @@ ROLE_PERMISSIONS = {
         "welfare.view_benefitscheme",
         "welfare.add_benefitscheme",
         "welfare.change_benefitscheme",
+        "welfare.view_budget",
     ],
     "Welfare officer": [
         "welfare.view_confidential_request",
     ],
     "Chair": [
         "welfare.approve_over_threshold",
+        # The chair sets each unit's yearly welfare budget.
+        "welfare.add_budget",
+        "welfare.change_budget",
     ],
 }

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
 # Content types we accept, by what the bytes say, and the extension we store and serve them with.
@@ -55,31 +53,6 @@ _HTML_ANYWHERE = re.compile(
     rb"|javascript:|\bon(?:load|error|click|mouseover|focus)\s*=",
     re.IGNORECASE,
 )
-
-
-@deconstructible(path="welfare.uploads.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """Files under ``settings.PRIVATE_MEDIA_ROOT``, read at use time (tests point it elsewhere). No URLs."""
-
-    @property
-    def base_location(self):
-        return os.fspath(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    # Readable by the server's account alone, whatever FILE_UPLOAD_PERMISSIONS says for others.
-    @property
-    def file_permissions_mode(self):
-        return 0o600
-
-    @property
-    def directory_permissions_mode(self):
-        return 0o700
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; use welfare:attachment.")
 
 
 @dataclass(frozen=True)

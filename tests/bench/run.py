@@ -201,7 +201,7 @@ def pages() -> list[dict]:
     )
     add("admin: feedback changelist", "officer", "admin:feedback_feedback_changelist", kind="admin")
     add("admin: dashboard (index)", "officer", "admin:index", kind="admin")
-    add("admin: statistics", "officer", "backoffice:statistics", kind="admin")
+    add("admin: statistics", "officer", "dashboard:statistics", kind="admin")
     try:
         from welfare.models import WelfareRequest
     except ImportError:

@@ -4,8 +4,7 @@ them, yet they see exactly what the rule says, "your unit and everything below i
 import pytest
 from django.urls import reverse
 
-from backoffice.models import ImportJob
-from members.models import Member, OrgUnit, User
+from members.models import ImportJob, Member, OrgUnit, User
 from members.scoping import scope_queryset
 from tests.factories import ActiveMemberFactory, add_unit
 from tests.welfare.factories import scheme, submit

@@ -41,8 +41,8 @@ INSTALLED_APPS = [
     "activities",
     "welfare",
     "feedback",
-    "backoffice",
-    "unionportal.admin_site.PortalAdminConfig",  # django.contrib.admin with our site
+    "dashboard",
+    "dashboard.sites.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -129,10 +129,15 @@ else:
         }
     }
 
-# How long the back office keeps an officer's statistics tables and dashboard panels
-# (a change to the data they count has them counted again at once).
-BACKOFFICE_STATISTICS_SECONDS = int(os.environ.get("BACKOFFICE_STATISTICS_SECONDS", "300"))
-BACKOFFICE_DASHBOARD_SECONDS = int(os.environ.get("BACKOFFICE_DASHBOARD_SECONDS", "60"))
+# How long the dashboard keeps an officer's statistics tables and panels in the cache
+# (a change to the data they count has them counted again at once). The BACKOFFICE_*
+# names of the environment are still read.
+DASHBOARD_STATISTICS_SECONDS = int(
+    os.environ.get("DASHBOARD_STATISTICS_SECONDS", os.environ.get("BACKOFFICE_STATISTICS_SECONDS", "300"))
+)
+DASHBOARD_PANELS_SECONDS = int(
+    os.environ.get("DASHBOARD_PANELS_SECONDS", os.environ.get("BACKOFFICE_DASHBOARD_SECONDS", "60"))
+)
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
@@ -336,5 +341,5 @@ DEMO_SEEDERS = [
     "activities.demo.seed",
     "welfare.demo.seed",
     "feedback.demo.seed",
-    "backoffice.demo.seed",
+    "welfare.demo.seed_budgets",
 ]

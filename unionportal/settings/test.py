@@ -19,8 +19,8 @@ if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Figures are counted on every view (tests change data between views inside one
 # transaction, where no commit refreshes them); tests of the keeping turn it on.
-BACKOFFICE_STATISTICS_SECONDS = 0
-BACKOFFICE_DASHBOARD_SECONDS = 0
+DASHBOARD_STATISTICS_SECONDS = 0
+DASHBOARD_PANELS_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

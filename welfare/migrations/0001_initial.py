@@ -3,8 +3,8 @@
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
+import lib.storage
 import welfare.models
-import welfare.uploads
 from django.conf import settings
 from django.db import migrations, models
 
@@ -200,7 +200,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, storage=welfare.uploads.PrivateStorage(), upload_to=welfare.models.attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, storage=lib.storage.PrivateStorage(), upload_to=welfare.models.attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=100, verbose_name='file type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
