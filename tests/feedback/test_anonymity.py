@@ -217,3 +217,88 @@ def test_officers_changes_to_an_anonymous_item_are_recorded_with_the_officer_onl
     assert list(item.events.values_list("by", "from_state", "to_state", "note")) == [
         (officer.pk, "received", "considering", "转安全科")
     ]
+
+
+# --- What the cache and the response say about an anonymous author ----------------------------------
+
+
+class _CacheSpy:
+    """The real cache, with every write it receives noted: (method, key, value, timeout)."""
+
+    def __init__(self, real):
+        self._real = real
+        self.writes = []
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def add(self, key, value, timeout=None):
+        self.writes.append(("add", key, value, timeout))
+        return self._real.add(key, value, timeout=timeout)
+
+    def set(self, key, value, timeout=None):
+        self.writes.append(("set", key, value, timeout))
+        return self._real.set(key, value, timeout=timeout)
+
+    def incr(self, key, delta=1):
+        self.writes.append(("incr", key, delta, None))
+        return self._real.incr(key, delta)
+
+
+@pytest.fixture
+def cache_spy(monkeypatch):
+    from django.core.cache import cache
+
+    from feedback import services
+
+    spy = _CacheSpy(cache)
+    monkeypatch.setattr(services, "cache", spy)
+    return spy
+
+
+def _send_anonymous(member):
+    from feedback import services
+
+    return services.feedback_submit(member=member, category="hours", title="加班", body="太多", anonymous=True)
+
+
+def test_the_cache_holds_a_counter_and_no_salt(worker, cache_spy, time_machine):
+    from django.core.cache import cache
+
+    time_machine.move_to("2026-03-02 10:00 +08:00")
+    _send_anonymous(worker)
+    assert cache_spy.writes, "the rate limit counts in the cache"
+    # Only the counter was written, and only numbers: nothing a salt or key could be read from.
+    assert {key for _, key, _, _ in cache_spy.writes} == {cache_spy.writes[0][1]}
+    assert all(isinstance(value, int) for _, _, value, _ in cache_spy.writes)
+    assert "2026-03-02" in cache_spy.writes[0][1]  # a new day is a new counter
+    assert cache.get("feedback:anon-salt:2026-03-02") is None
+
+
+def test_the_counter_key_is_derived_from_the_secret_key_and_the_day(worker, time_machine, settings):
+    from feedback import services
+
+    time_machine.move_to("2026-03-02 10:00 +08:00")
+    key = services._anonymous_counter_key(worker)
+    time_machine.move_to("2026-03-02 23:00 +08:00")
+    assert services._anonymous_counter_key(worker) == key  # the same all day, with nothing stored
+    time_machine.move_to("2026-03-03 00:30 +08:00")
+    assert services._anonymous_counter_key(worker) != key
+    time_machine.move_to("2026-03-02 10:00 +08:00")
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert services._anonymous_counter_key(worker) != key
+
+
+@pytest.mark.parametrize("hour", ["00:00:01", "08:15:42", "13:00:00", "23:59:58"])
+def test_the_counters_expiry_says_nothing_of_when_it_was_set(worker, cache_spy, time_machine, hour):
+    """Every counter of a day expires at the same moment (an hour after that day ends),
+    so neither its remaining lifetime nor its expiry tells when the first item came."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(f"2026-03-02 {hour} +08:00", tick=False)
+    _send_anonymous(worker)
+    timeouts = {timeout for method, _, _, timeout in cache_spy.writes if method in ("add", "set")}
+    assert len(timeouts) == 1
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=timeouts.pop())
+    assert expires == dt.datetime(2026, 3, 3, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
