@@ -302,3 +302,18 @@ def test_the_counters_expiry_says_nothing_of_when_it_was_set(worker, cache_spy, 
     assert len(timeouts) == 1
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=timeouts.pop())
     assert expires == dt.datetime(2026, 3, 3, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_named_and_an_anonymous_post_answer_with_the_same_status(worker, client):
+    """An access log records the status of every POST: it must not tell which items were anonymous."""
+    client.force_login(worker.user)
+
+    def post(**extra):
+        nonce = client.get("/feedback/new/").context["form"].initial["nonce"]
+        data = {"category": "canteen", "title": "食堂菜价", "body": "最近菜价涨了不少。", "nonce": nonce, **extra}
+        return client.post("/feedback/new/", data)
+
+    named, anonymous = post(), post(anonymous="on")
+    assert Feedback.objects.filter(anonymous=False).count() == Feedback.objects.filter(anonymous=True).count() == 1
+    assert named.status_code == anonymous.status_code == 200
+    assert "Location" not in named and "Location" not in anonymous
