@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from members.models import Member, User
+from members.models import Member, OrgUnit, User
 from members.notify import member_notify
 from members.scoping import user_may_see_unit
 
@@ -171,6 +171,35 @@ def _anonymous_rate_limit(member: Member) -> None:
         )
 
 
+# --- The unit an anonymous item names ----------------------------------------
+
+# An anonymous item names a unit with at least this many members below it.
+ANONYMOUS_MIN_UNIT_SIZE = 5
+# Members who left are no longer among those who could have written.
+_GONE = (Member.Status.WITHDRAWN, Member.Status.TRANSFERRED)
+
+
+def anonymous_unit(member: Member) -> OrgUnit:
+    """The unit an anonymous item by ``member`` is filed under.
+
+    The author's own unit if it and the units below it have at least
+    ``ANONYMOUS_MIN_UNIT_SIZE`` members (withdrawn and transferred ones not
+    counted); otherwise the first unit above it that has, walking up; and at
+    the latest the author's grassroots union (or federation), however small,
+    so the item stays with the union that handles it. A group of three
+    therefore cannot tell which of them wrote it.
+    """
+    unit = member.unit
+    walk = [unit, *reversed(OrgUnit.objects.get_ancestors(unit))]
+    for candidate in walk:
+        if candidate.kind in (OrgUnit.Kind.UNION, OrgUnit.Kind.FEDERATION):
+            return candidate
+        members = Member.objects.filter(candidate.subtree_q("unit")).exclude(status__in=_GONE)
+        if members[:ANONYMOUS_MIN_UNIT_SIZE].count() >= ANONYMOUS_MIN_UNIT_SIZE:
+            return candidate
+    return walk[-1]
+
+
 # --- Submission ---------------------------------------------------------------
 
 
@@ -181,8 +210,9 @@ def feedback_submit(
     """Save a worker's item. Returns the item and, for an anonymous one, its
     follow-up code: show it once, it is not stored and cannot be shown again.
 
-    An anonymous item copies the author's unit and nothing else; the rate
-    limit counts it in the cache under a salted hash, never in the database.
+    An anonymous item records a unit (the author's, or the one above it if it is
+    small: ``anonymous_unit``) and nothing else; the rate limit counts it in the
+    cache under a salted hash, never in the database.
     """
     if not title.strip() or not body.strip():
         raise ValidationError(_("Give your feedback a title and a text."))
@@ -192,6 +222,7 @@ def feedback_submit(
     feedback = Feedback(unit=member.unit, category=category, title=title.strip(), body=body.strip())
     if anonymous:
         _anonymous_rate_limit(member)
+        feedback.unit = anonymous_unit(member)
         code = followup_code_new()
         feedback.anonymous = True
         feedback.followup_digest = followup_digests(code)[0]

@@ -153,11 +153,11 @@ def test_an_anonymous_item_leaves_no_trace_of_its_author_in_any_table(
     assert not Feedback.history.filter(id=item.pk).exists()
 
 
-def test_an_anonymous_row_holds_the_unit_and_nothing_of_the_person(anonymous_item, worker):
+def test_an_anonymous_row_holds_the_unit_and_nothing_of_the_person(anonymous_item, worker, tree):
     item, code = anonymous_item
     row = Feedback.objects.filter(pk=item.pk).values().get()
     assert row["author_id"] is None
-    assert row["unit_id"] == worker.unit_id
+    assert row["unit_id"] == tree["union_a"].pk  # the worker's branch has one member: the union above it
     assert row["anonymous"] is True
     assert code.replace("-", "") not in str(row)  # only the HMAC is kept
     assert len(row["followup_digest"]) == 64
@@ -317,3 +317,55 @@ def test_a_named_and_an_anonymous_post_answer_with_the_same_status(worker, clien
     assert Feedback.objects.filter(anonymous=False).count() == Feedback.objects.filter(anonymous=True).count() == 1
     assert named.status_code == anonymous.status_code == 200
     assert "Location" not in named and "Location" not in anonymous
+
+
+# --- A small group does not give its author away --------------------------------------------------
+
+
+def _group(parent, name, size):
+    from members.models import OrgUnit
+    from tests.factories import ActiveMemberFactory, add_unit
+
+    group = add_unit(OrgUnit.objects.get(pk=parent.pk), name, OrgUnit.Kind.GROUP)
+    return group, [ActiveMemberFactory(unit=group) for _ in range(size)]
+
+
+def test_an_anonymous_item_from_a_three_member_group_carries_the_unit_above(tree):
+    from tests.factories import ActiveMemberFactory
+
+    group, (author, *_) = _group(tree["branch_a"], "焊接班", 3)
+    ActiveMemberFactory.create_batch(2, unit=tree["branch_a"])  # the branch has 5 with the group
+    item, _ = _send_anonymous(author)
+    assert item.unit == tree["branch_a"]
+    # A named item keeps the author's own unit.
+    named, _ = services_submit_named(author)
+    assert named.unit == group
+
+
+def test_the_walk_up_stops_at_the_grassroots_union_however_few_it_has(tree):
+    _, (author, *_) = _group(tree["branch_b"], "电工班", 2)
+    item, _ = _send_anonymous(author)
+    assert item.unit == tree["union_b"]  # not the federation above it
+
+
+def test_a_group_of_five_keeps_its_own_unit(tree):
+    group, (author, *_) = _group(tree["branch_a"], "装配班", 5)
+    item, _ = _send_anonymous(author)
+    assert item.unit == group
+
+
+def test_members_who_left_do_not_count_towards_the_five(tree):
+    from members.models import Member
+    from tests.factories import MemberFactory
+
+    group, (author, *_) = _group(tree["branch_a"], "包装班", 3)
+    MemberFactory(unit=group, status=Member.Status.WITHDRAWN)
+    MemberFactory(unit=group, status=Member.Status.TRANSFERRED)
+    item, _ = _send_anonymous(author)
+    assert item.unit == tree["union_a"]
+
+
+def services_submit_named(member):
+    from feedback import services
+
+    return services.feedback_submit(member=member, category="hours", title="加班", body="太多", anonymous=False)
