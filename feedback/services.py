@@ -9,8 +9,10 @@ HMAC. See ``feedback/models.py`` for the shape of the data.
 
 import hashlib
 import hmac
+import math
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from members.models import Member, User
+from members.models import Member, OrgUnit, User
 from members.notify import member_notify
 from members.scoping import user_may_see_unit
 
@@ -114,25 +116,34 @@ def _wrong_code_key(client_key: str) -> str:
 # --- Rate limit for anonymous items (cache only) ------------------------------
 
 
-def _seconds_to_midnight() -> int:
-    now = timezone.localtime()
-    midnight = timezone.make_aware(datetime.combine(now.date() + timedelta(days=1), time.min))
-    return max(int((midnight - now).total_seconds()), 1)
+# Every counter of a day expires at this moment after the day ends, whenever
+# it was set: its lifetime and expiry tell nothing of the first item's time.
+COUNTER_GRACE = timedelta(hours=1)
+COUNTER_SALT = "feedback.anonymous-counter"
 
 
-def _anonymous_counter_key(member: Member) -> str:
+def _counter_day_and_timeout() -> tuple[date, int]:
+    """Today in the project's time zone (not the request's) and the seconds until
+    every counter of today expires: one hour after today ends."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    now = timezone.now().astimezone(zone)
+    day = now.date()
+    expires = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone) + COUNTER_GRACE
+    return day, max(math.ceil((expires - now).total_seconds()), 1)
+
+
+def _anonymous_counter_key(member: Member, day: date | None = None) -> str:
     """A cache key per worker and day that the database never sees.
 
-    Keyed on an HMAC of the member id under a random salt that itself lives only
-    in the cache and expires at midnight, so yesterday's counters cannot be
-    tied to anyone even by someone holding the secret key.
+    An HMAC of the member id under ``SECRET_KEY`` with the ISO date in its key
+    salt: nothing secret is kept in the cache, and a new day is a new key. Who
+    holds both the secret key and the cache can still test, for today's
+    counters only, whether a given worker sent anonymous items today (not
+    which ones); yesterday's counters are gone.
     """
-    day = timezone.localdate().isoformat()
-    salt_key = f"feedback:anon-salt:{day}"
-    cache.add(salt_key, secrets.token_hex(16), timeout=_seconds_to_midnight() + 60)
-    salt = cache.get(salt_key) or ""
-    digest = hmac.new(salt.encode(), str(member.pk).encode(), hashlib.sha256).hexdigest()[:32]
-    return f"feedback:anon:{day}:{digest}"
+    day = day or _counter_day_and_timeout()[0]
+    digest = salted_hmac(f"{COUNTER_SALT}:{day.isoformat()}", str(member.pk), algorithm="sha256").hexdigest()[:32]
+    return f"feedback:anon:{day.isoformat()}:{digest}"
 
 
 def anonymous_limit() -> int:
@@ -140,12 +151,13 @@ def anonymous_limit() -> int:
 
 
 def _anonymous_rate_limit(member: Member) -> None:
-    key = _anonymous_counter_key(member)
-    cache.add(key, 0, timeout=_seconds_to_midnight())
+    day, timeout = _counter_day_and_timeout()
+    key = _anonymous_counter_key(member, day)
+    cache.add(key, 0, timeout=timeout)
     try:
         sent = cache.incr(key)
     except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=_seconds_to_midnight())
+        cache.set(key, 1, timeout=timeout)
         sent = 1
     limit = anonymous_limit()
     if sent > limit:
@@ -159,6 +171,35 @@ def _anonymous_rate_limit(member: Member) -> None:
         )
 
 
+# --- The unit an anonymous item names ----------------------------------------
+
+# An anonymous item names a unit with at least this many members below it.
+ANONYMOUS_MIN_UNIT_SIZE = 5
+# Members who left are no longer among those who could have written.
+_GONE = (Member.Status.WITHDRAWN, Member.Status.TRANSFERRED)
+
+
+def anonymous_unit(member: Member) -> OrgUnit:
+    """The unit an anonymous item by ``member`` is filed under.
+
+    The author's own unit if it and the units below it have at least
+    ``ANONYMOUS_MIN_UNIT_SIZE`` members (withdrawn and transferred ones not
+    counted); otherwise the first unit above it that has, walking up; and at
+    the latest the author's grassroots union (or federation), however small,
+    so the item stays with the union that handles it. A group of three
+    therefore cannot tell which of them wrote it.
+    """
+    unit = member.unit
+    walk = [unit, *reversed(OrgUnit.objects.get_ancestors(unit))]
+    for candidate in walk:
+        if candidate.kind in (OrgUnit.Kind.UNION, OrgUnit.Kind.FEDERATION):
+            return candidate
+        members = Member.objects.filter(candidate.subtree_q("unit")).exclude(status__in=_GONE)
+        if members[:ANONYMOUS_MIN_UNIT_SIZE].count() >= ANONYMOUS_MIN_UNIT_SIZE:
+            return candidate
+    return walk[-1]
+
+
 # --- Submission ---------------------------------------------------------------
 
 
@@ -169,8 +210,9 @@ def feedback_submit(
     """Save a worker's item. Returns the item and, for an anonymous one, its
     follow-up code: show it once, it is not stored and cannot be shown again.
 
-    An anonymous item copies the author's unit and nothing else; the rate
-    limit counts it in the cache under a salted hash, never in the database.
+    An anonymous item records a unit (the author's, or the one above it if it is
+    small: ``anonymous_unit``) and nothing else; the rate limit counts it in the
+    cache under a salted hash, never in the database.
     """
     if not title.strip() or not body.strip():
         raise ValidationError(_("Give your feedback a title and a text."))
@@ -180,6 +222,7 @@ def feedback_submit(
     feedback = Feedback(unit=member.unit, category=category, title=title.strip(), body=body.strip())
     if anonymous:
         _anonymous_rate_limit(member)
+        feedback.unit = anonymous_unit(member)
         code = followup_code_new()
         feedback.anonymous = True
         feedback.followup_digest = followup_digests(code)[0]

@@ -100,12 +100,14 @@ def submit(request):
                 cache.delete(_nonce_key(data["nonce"]))
             form.add_error(None, error_text(exc))
         else:
-            if code is None:
-                messages.success(request, _("Thank you. Your feedback was sent to the union office."))
-                return redirect(feedback.get_absolute_url())
-            # Shown in this response and nowhere else: not in the session,
+            # Named or anonymous, the same status (200) and no redirect, so an
+            # access log cannot tell which items were anonymous. The code is
+            # shown in this response and nowhere else: not in the session,
             # the messages, a URL or a log.
-            response = render(request, "feedback/code.html", {"code": code, "feedback": feedback})
+            if code is None:
+                response = render(request, "feedback/sent.html", {"feedback": feedback})
+            else:
+                response = render(request, "feedback/code.html", {"code": code, "feedback": feedback})
             add_never_cache_headers(response)
             return response
     return render(request, "feedback/submit.html", {"form": form})

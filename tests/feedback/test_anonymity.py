@@ -153,11 +153,11 @@ def test_an_anonymous_item_leaves_no_trace_of_its_author_in_any_table(
     assert not Feedback.history.filter(id=item.pk).exists()
 
 
-def test_an_anonymous_row_holds_the_unit_and_nothing_of_the_person(anonymous_item, worker):
+def test_an_anonymous_row_holds_the_unit_and_nothing_of_the_person(anonymous_item, worker, tree):
     item, code = anonymous_item
     row = Feedback.objects.filter(pk=item.pk).values().get()
     assert row["author_id"] is None
-    assert row["unit_id"] == worker.unit_id
+    assert row["unit_id"] == tree["union_a"].pk  # the worker's branch has one member: the union above it
     assert row["anonymous"] is True
     assert code.replace("-", "") not in str(row)  # only the HMAC is kept
     assert len(row["followup_digest"]) == 64
@@ -217,3 +217,155 @@ def test_officers_changes_to_an_anonymous_item_are_recorded_with_the_officer_onl
     assert list(item.events.values_list("by", "from_state", "to_state", "note")) == [
         (officer.pk, "received", "considering", "转安全科")
     ]
+
+
+# --- What the cache and the response say about an anonymous author ----------------------------------
+
+
+class _CacheSpy:
+    """The real cache, with every write it receives noted: (method, key, value, timeout)."""
+
+    def __init__(self, real):
+        self._real = real
+        self.writes = []
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def add(self, key, value, timeout=None):
+        self.writes.append(("add", key, value, timeout))
+        return self._real.add(key, value, timeout=timeout)
+
+    def set(self, key, value, timeout=None):
+        self.writes.append(("set", key, value, timeout))
+        return self._real.set(key, value, timeout=timeout)
+
+    def incr(self, key, delta=1):
+        self.writes.append(("incr", key, delta, None))
+        return self._real.incr(key, delta)
+
+
+@pytest.fixture
+def cache_spy(monkeypatch):
+    from django.core.cache import cache
+
+    from feedback import services
+
+    spy = _CacheSpy(cache)
+    monkeypatch.setattr(services, "cache", spy)
+    return spy
+
+
+def _send_anonymous(member):
+    from feedback import services
+
+    return services.feedback_submit(member=member, category="hours", title="加班", body="太多", anonymous=True)
+
+
+def test_the_cache_holds_a_counter_and_no_salt(worker, cache_spy, time_machine):
+    from django.core.cache import cache
+
+    time_machine.move_to("2026-03-02 10:00 +08:00")
+    _send_anonymous(worker)
+    assert cache_spy.writes, "the rate limit counts in the cache"
+    # Only the counter was written, and only numbers: nothing a salt or key could be read from.
+    assert {key for _, key, _, _ in cache_spy.writes} == {cache_spy.writes[0][1]}
+    assert all(isinstance(value, int) for _, _, value, _ in cache_spy.writes)
+    assert "2026-03-02" in cache_spy.writes[0][1]  # a new day is a new counter
+    assert cache.get("feedback:anon-salt:2026-03-02") is None
+
+
+def test_the_counter_key_is_derived_from_the_secret_key_and_the_day(worker, time_machine, settings):
+    from feedback import services
+
+    time_machine.move_to("2026-03-02 10:00 +08:00")
+    key = services._anonymous_counter_key(worker)
+    time_machine.move_to("2026-03-02 23:00 +08:00")
+    assert services._anonymous_counter_key(worker) == key  # the same all day, with nothing stored
+    time_machine.move_to("2026-03-03 00:30 +08:00")
+    assert services._anonymous_counter_key(worker) != key
+    time_machine.move_to("2026-03-02 10:00 +08:00")
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert services._anonymous_counter_key(worker) != key
+
+
+@pytest.mark.parametrize("hour", ["00:00:01", "08:15:42", "13:00:00", "23:59:58"])
+def test_the_counters_expiry_says_nothing_of_when_it_was_set(worker, cache_spy, time_machine, hour):
+    """Every counter of a day expires at the same moment (an hour after that day ends),
+    so neither its remaining lifetime nor its expiry tells when the first item came."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    time_machine.move_to(f"2026-03-02 {hour} +08:00", tick=False)
+    _send_anonymous(worker)
+    timeouts = {timeout for method, _, _, timeout in cache_spy.writes if method in ("add", "set")}
+    assert len(timeouts) == 1
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=timeouts.pop())
+    assert expires == dt.datetime(2026, 3, 3, 1, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_named_and_an_anonymous_post_answer_with_the_same_status(worker, client):
+    """An access log records the status of every POST: it must not tell which items were anonymous."""
+    client.force_login(worker.user)
+
+    def post(**extra):
+        nonce = client.get("/feedback/new/").context["form"].initial["nonce"]
+        data = {"category": "canteen", "title": "食堂菜价", "body": "最近菜价涨了不少。", "nonce": nonce, **extra}
+        return client.post("/feedback/new/", data)
+
+    named, anonymous = post(), post(anonymous="on")
+    assert Feedback.objects.filter(anonymous=False).count() == Feedback.objects.filter(anonymous=True).count() == 1
+    assert named.status_code == anonymous.status_code == 200
+    assert "Location" not in named and "Location" not in anonymous
+
+
+# --- A small group does not give its author away --------------------------------------------------
+
+
+def _group(parent, name, size):
+    from members.models import OrgUnit
+    from tests.factories import ActiveMemberFactory, add_unit
+
+    group = add_unit(OrgUnit.objects.get(pk=parent.pk), name, OrgUnit.Kind.GROUP)
+    return group, [ActiveMemberFactory(unit=group) for _ in range(size)]
+
+
+def test_an_anonymous_item_from_a_three_member_group_carries_the_unit_above(tree):
+    from tests.factories import ActiveMemberFactory
+
+    group, (author, *_) = _group(tree["branch_a"], "焊接班", 3)
+    ActiveMemberFactory.create_batch(2, unit=tree["branch_a"])  # the branch has 5 with the group
+    item, _ = _send_anonymous(author)
+    assert item.unit == tree["branch_a"]
+    # A named item keeps the author's own unit.
+    named, _ = services_submit_named(author)
+    assert named.unit == group
+
+
+def test_the_walk_up_stops_at_the_grassroots_union_however_few_it_has(tree):
+    _, (author, *_) = _group(tree["branch_b"], "电工班", 2)
+    item, _ = _send_anonymous(author)
+    assert item.unit == tree["union_b"]  # not the federation above it
+
+
+def test_a_group_of_five_keeps_its_own_unit(tree):
+    group, (author, *_) = _group(tree["branch_a"], "装配班", 5)
+    item, _ = _send_anonymous(author)
+    assert item.unit == group
+
+
+def test_members_who_left_do_not_count_towards_the_five(tree):
+    from members.models import Member
+    from tests.factories import MemberFactory
+
+    group, (author, *_) = _group(tree["branch_a"], "包装班", 3)
+    MemberFactory(unit=group, status=Member.Status.WITHDRAWN)
+    MemberFactory(unit=group, status=Member.Status.TRANSFERRED)
+    item, _ = _send_anonymous(author)
+    assert item.unit == tree["union_a"]
+
+
+def services_submit_named(member):
+    from feedback import services
+
+    return services.feedback_submit(member=member, category="hours", title="加班", body="太多", anonymous=False)

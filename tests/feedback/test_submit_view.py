@@ -16,8 +16,10 @@ def test_a_named_item_is_saved_with_its_author_and_unit(worker, client):
     client.force_login(worker.user)
     response = client.post("/feedback/new/", _form(client))
     item = Feedback.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == item.get_absolute_url()
+    # Answered like an anonymous post (200, no redirect), with the way to the item.
+    assert response.status_code == 200
+    assert f'href="{item.get_absolute_url()}"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
     assert (item.author, item.unit, item.anonymous, item.state) == (worker, worker.unit, False, "received")
 
 
@@ -67,7 +69,8 @@ def test_anonymous_items_are_rate_limited_with_a_clear_message(worker, client, s
         "Please send this one tomorrow, or send it with your name."
     ]
     # A named item still goes through; and the limit is per worker.
-    assert client.post("/feedback/new/", _form(client)).status_code == 302
+    assert client.post("/feedback/new/", _form(client)).status_code == 200
+    assert Feedback.objects.filter(anonymous=False).count() == 1
 
 
 def test_the_rate_limit_is_per_worker_and_per_day(worker, other_worker, settings, time_machine):
