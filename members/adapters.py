@@ -6,9 +6,11 @@ import redis
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit as allauth_ratelimit
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.utils.translation import get_language
 
 from notifications.services import notification_save
@@ -86,6 +88,14 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=message.body,
             body_html=html,
         )
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Signing up with an address already registered sends this mail instead of creating
+        the account. A new account costs a password hash, by far the slowest step: hash one
+        here too (and throw it away), or the answer's timing tells which addresses are
+        registered, though the pages are the same."""
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """Failed logins are counted per account *and* client address (allauth: per account
