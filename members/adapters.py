@@ -27,7 +27,9 @@ class _FailOpenCache:
     """The cache allauth's rate limits count in: while it is unreachable, every limit lets
     the request through (with a warning), so logging in, signing up and resetting a password
     keep working without Redis. allauth has no adapter hook around its checks, so this stands
-    in for the one cache object its rate-limit module uses; the rest of the site is unchanged."""
+    in for the one cache object its rate-limit module uses; the rest of the site is unchanged.
+    (allauth imports this module, through ``get_adapter()``, to make a limit's key, before
+    its first check.)"""
 
     down_until = 0.0  # monotonic time before which the cache is not tried again
 
@@ -46,14 +48,14 @@ class _FailOpenCache:
             )
             return fallback
 
-    def add(self, key, value, timeout=None) -> bool:
-        return self._call("add", True, key, value, timeout=timeout)  # the lock is "taken"
+    def add(self, key, value, *args, **kwargs) -> bool:
+        return self._call("add", True, key, value, *args, **kwargs)  # the lock is "taken"
 
     def get(self, key, default=None):
         return self._call("get", default, key, default)  # no hits counted
 
-    def set(self, key, value, timeout=None) -> None:
-        self._call("set", None, key, value, timeout=timeout)
+    def set(self, key, value, *args, **kwargs) -> None:
+        self._call("set", None, key, value, *args, **kwargs)
 
     def delete(self, key) -> bool:
         return self._call("delete", False, key)
