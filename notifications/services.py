@@ -312,6 +312,40 @@ def _broker_failed(exc: Exception, what: str) -> None:
     logger.warning("Could not queue %s (%s: %s); the outbox sweep will send it", what, type(exc).__name__, exc)
 
 
+def _publisher_pools_reset(app) -> None:
+    """Forget the app's broker pools, and kombu's for the same broker, so the next publish opens new ones.
+
+    kombu keeps one connection pool and one producer pool per broker URL for the
+    whole process; once something has closed them (``force_close_all``, a
+    library tidying up at shutdown), every publish fails with "Acquire on
+    closed pool" until they are dropped from that registry.
+    """
+    from kombu import pools
+    from kombu.utils.collections import eqhash
+
+    connection = app.connection_for_write()
+    try:
+        key = eqhash(connection)
+        for group in (pools.producers, pools.connections):
+            dict.pop(group, key, None)
+    finally:
+        connection.release()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _publish(task, args: tuple) -> None:
+    """``apply_async`` without Celery's retries; once more, on new pools, should this process's pool be closed."""
+    try:
+        task.apply_async(args, retry=False)
+    except RuntimeError as exc:
+        if "closed pool" not in str(exc):
+            raise
+        logger.warning("The broker connection pool was closed; opening a new one")
+        _publisher_pools_reset(task.app)
+        task.apply_async(args, retry=False)
+
+
 def notification_queue(*, notification_id: int) -> None:
     """Hand a row to a Celery worker; if the broker is down the sweep sends it later.
 
@@ -323,7 +357,7 @@ def notification_queue(*, notification_id: int) -> None:
     if _broker_presumed_down():
         return
     try:
-        notification_send_task.apply_async((notification_id,), retry=False)
+        _publish(notification_send_task, (notification_id,))
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep will send it
         _broker_failed(exc, f"notification {notification_id}")
 
@@ -337,7 +371,7 @@ def notification_queue_many(*, notification_ids: Sequence[int]) -> None:
             return
         batch = list(notification_ids[start : start + SEND_BATCH])
         try:
-            notification_send_many_task.apply_async((batch,), retry=False)
+            _publish(notification_send_many_task, (batch,))
         except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep will send them
             _broker_failed(exc, f"{len(notification_ids) - start} notifications")
             return
