@@ -43,6 +43,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # "hostname:pid" of the worker process holding the claim: a restarted
+    # worker takes back at once the claims of its dead processes.
+    claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True, default="")
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

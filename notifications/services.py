@@ -16,8 +16,10 @@ is asked of the callable named by ``settings.OUTBOX_OPT_OUT``.
 
 import hashlib
 import logging
+import os
 import re
 import secrets
+import socket
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -312,6 +314,40 @@ def _broker_failed(exc: Exception, what: str) -> None:
     logger.warning("Could not queue %s (%s: %s); the outbox sweep will send it", what, type(exc).__name__, exc)
 
 
+def _publisher_pools_reset(app) -> None:
+    """Forget the app's broker pools, and kombu's for the same broker, so the next publish opens new ones.
+
+    kombu keeps one connection pool and one producer pool per broker URL for the
+    whole process; once something has closed them (``force_close_all``, a
+    library tidying up at shutdown), every publish fails with "Acquire on
+    closed pool" until they are dropped from that registry.
+    """
+    from kombu import pools
+    from kombu.utils.collections import eqhash
+
+    connection = app.connection_for_write()
+    try:
+        key = eqhash(connection)
+        for group in (pools.producers, pools.connections):
+            dict.pop(group, key, None)
+    finally:
+        connection.release()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _publish(task, args: tuple) -> None:
+    """``apply_async`` without Celery's retries; once more, on new pools, should this process's pool be closed."""
+    try:
+        task.apply_async(args, retry=False)
+    except RuntimeError as exc:
+        if "closed pool" not in str(exc):
+            raise
+        logger.warning("The broker connection pool was closed; opening a new one")
+        _publisher_pools_reset(task.app)
+        task.apply_async(args, retry=False)
+
+
 def notification_queue(*, notification_id: int) -> None:
     """Hand a row to a Celery worker; if the broker is down the sweep sends it later.
 
@@ -323,7 +359,7 @@ def notification_queue(*, notification_id: int) -> None:
     if _broker_presumed_down():
         return
     try:
-        notification_send_task.apply_async((notification_id,), retry=False)
+        _publish(notification_send_task, (notification_id,))
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep will send it
         _broker_failed(exc, f"notification {notification_id}")
 
@@ -337,7 +373,7 @@ def notification_queue_many(*, notification_ids: Sequence[int]) -> None:
             return
         batch = list(notification_ids[start : start + SEND_BATCH])
         try:
-            notification_send_many_task.apply_async((batch,), retry=False)
+            _publish(notification_send_many_task, (batch,))
         except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep will send them
             _broker_failed(exc, f"{len(notification_ids) - start} notifications")
             return
@@ -369,7 +405,12 @@ def notification_claim_many(*, notification_ids: Sequence[int]) -> tuple[list[in
     if not ids:
         return [], timezone.now()
     now = timezone.now()
-    claim = {"status": Notification.Status.SENDING, "claimed_at": now, "attempts": F("attempts") + 1}
+    claim = {
+        "status": Notification.Status.SENDING,
+        "claimed_at": now,
+        "claimed_by": _claimer(),
+        "attempts": F("attempts") + 1,
+    }
     if db_connection.features.has_select_for_update_skip_locked:
         # Rows another worker is claiming right now are skipped, not waited for.
         with transaction.atomic():
@@ -411,8 +452,54 @@ def _release(ids: list[int], claimed_at: datetime) -> None:
     """Give back rows this call claimed and did not try (deadline, mail server down): pending, attempt not counted."""
     if ids:
         Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=claimed_at).update(
-            status=Notification.Status.PENDING, claimed_at=None, attempts=F("attempts") - 1
+            status=Notification.Status.PENDING, claimed_at=None, claimed_by="", attempts=F("attempts") - 1
         )
+
+
+def _claimer() -> str:
+    """This process, as claims name it: "hostname:pid" (a pool process of a worker claims for itself)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def notification_claims_of_dead_processes_release() -> list[int]:
+    """Make pending again, at once, the rows claimed by processes of this host that no longer run.
+
+    A worker killed in the middle of a batch leaves its claims behind; without
+    this they wait for ``OUTBOX_CLAIM_TIMEOUT``. Called when a worker starts
+    (``worker_ready``); returns the ids given back, for the caller to queue.
+    Only claims of this host are judged (by ``hostname:pid``): a process of
+    another machine is never taken for dead. The one mail a killed process had
+    in flight may have been accepted by the mail server already; it is sent
+    again with the same Message-ID, as after a claim timeout.
+    """
+    prefix = f"{socket.gethostname()}:"
+    held = Notification.objects.filter(status=Notification.Status.SENDING, claimed_by__startswith=prefix)
+    dead = {}
+    for pk, claimed_by, claimed_at in held.values_list("pk", "claimed_by", "claimed_at"):
+        pid = claimed_by[len(prefix) :]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            dead.setdefault((claimed_by, claimed_at), []).append(pk)
+    released, count = [], 0
+    for (claimed_by, claimed_at), ids in dead.items():
+        # Only while the dead process's claim is the row's claim: a row taken over meanwhile stays with its
+        # taker (queueing it too is harmless: only one worker can claim it).
+        count += Notification.objects.filter(
+            pk__in=ids, status=Notification.Status.SENDING, claimed_by=claimed_by, claimed_at=claimed_at
+        ).update(status=Notification.Status.PENDING, claimed_at=None, claimed_by="", next_attempt_at=timezone.now())
+        released += ids
+    if count:
+        logger.warning("Took back %s notifications claimed by worker processes that died", count)
+    return sorted(released)
 
 
 def _message_id(notification: Notification) -> str:

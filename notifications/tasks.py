@@ -33,6 +33,12 @@ def outbox_sweep_task() -> int:
 
 @worker_ready.connect
 def sweep_when_a_worker_starts(sender=None, **kwargs):
+    # First take back what this host's dead processes had claimed (a worker
+    # killed mid-batch), so it goes now and not after the claim timeout.
+    try:
+        services.notification_queue_many(notification_ids=services.notification_claims_of_dead_processes_release())
+    except Exception as exc:  # noqa: BLE001 - the claims time out and the sweep sends them anyway
+        logger.warning("Could not take back the claims of dead worker processes: %s", exc)
     # A restarted worker sends at once what a killed one left pending (its
     # reserved messages come back only after the visibility timeout).
     try:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import time_machine
 from django.conf import settings
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from members.reminders import birthday_greetings_queue
 from notifications import services
@@ -20,9 +21,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _drop_connection_pools() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+def drop_connection_pools() -> None:
+    # Closing the app's pool is not enough: kombu keeps it in its registry
+    # (keyed by broker URL), where the app would find it again, closed, once
+    # the URL is back. ``pools.reset`` closes every pool and forgets it.
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
@@ -34,7 +37,7 @@ def celery_publishing_to(broker_url: str):
     conf = celery_app.conf
     keys = ("broker_url", "broker_transport_options", "task_always_eager")
     saved = {key: conf[key] for key in keys}
-    _drop_connection_pools()
+    drop_connection_pools()
     conf.update(
         broker_url=broker_url,
         broker_transport_options=dict(settings.REDIS_BROKER_TRANSPORT_OPTIONS),
@@ -43,7 +46,7 @@ def celery_publishing_to(broker_url: str):
     try:
         yield celery_app
     finally:
-        _drop_connection_pools()
+        drop_connection_pools()
         conf.update(saved)
 
 

@@ -2,12 +2,21 @@
 
 import time
 
+import pytest
 from django.urls import reverse
 
 from members import services as member_services
+from notifications import services
 from notifications.models import Notification
 from tests.factories import MemberFactory
-from tests.notifications.helpers import black_hole_server, celery_publishing_to, free_port, sweep_after_grace
+from tests.notifications.helpers import (
+    black_hole_server,
+    celery_publishing_to,
+    drop_connection_pools,
+    free_port,
+    sweep_after_grace,
+)
+from unionportal.celery import app as celery_app
 
 
 def apply_for_membership(tree, n: int) -> float:
@@ -53,3 +62,45 @@ def test_a_web_request_succeeds_while_the_broker_is_stopped(client, tree, django
     member.refresh_from_db()
     assert member.status == "applicant"
     assert Notification.objects.filter(to_email=member.user.email, status="pending").exists()
+
+
+@pytest.fixture
+def closed_publisher_pool():
+    # Closing the pool (a library's shutdown hook, code that tidies up the app)
+    # leaves it in kombu's registry, where Celery finds it again.
+    celery_app.pool.force_close_all()
+    yield
+    drop_connection_pools()  # whatever the test found
+
+
+def test_a_mail_is_queued_after_something_closed_the_publishers_pool(
+    closed_publisher_pool, tree, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_for_membership(tree, 1)
+    assert [m.to for m in mailoutbox] == [["applicant1@example.cn"]]
+    assert Notification.objects.get().status == Notification.Status.SENT
+
+
+def test_a_batch_is_queued_after_something_closed_the_publishers_pool(closed_publisher_pool, db, mailoutbox):
+    mails = [
+        services.Mail(
+            key=f"test:{n}",
+            to_email=f"w{n}@example.cn",
+            template="membership-status",
+            language="zh-hans",
+            context={"name": "李娟", "status_label": "正式会员", "profile_url": "http://x/me/"},
+        )
+        for n in range(3)
+    ]
+    assert services.notification_enqueue_many(mails=mails) == 3
+    pending = list(Notification.objects.values_list("pk", flat=True))
+    services.notification_queue_many(notification_ids=pending)  # what the job does once it commits
+    assert sorted(m.to[0] for m in mailoutbox) == ["w0@example.cn", "w1@example.cn", "w2@example.cn"]
+
+
+def test_publishing_to_another_broker_leaves_the_usual_pool_open(db):
+    celery_app.pool.acquire(block=False).release()
+    with celery_publishing_to(f"redis://127.0.0.1:{free_port()}/0"):
+        pass
+    celery_app.pool.acquire(block=False).release()  # "Acquire on closed pool" if it was closed
