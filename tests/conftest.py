@@ -15,6 +15,9 @@ import pytest
 from tests.factories import ActiveMemberFactory, officer_user, org_tree
 from tests.markers import required_skip_markers
 
+# The cast of the visibility tests (role_client, group), shared by the areas.
+pytest_plugins = ["tests.visibility"]
+
 REQUIRED_SKIP_MARKERS = required_skip_markers()
 
 

@@ -8,14 +8,7 @@ from django.urls import reverse
 
 from activities.models import Activity, EligibilityOverride, Registration
 from tests.activities.factories import ActivityFactory
-from tests.factories import ActiveMemberFactory, add_unit
-
-ROLES = ["worker", "outsider", "union_worker", "group_worker", "officer", "sibling_officer", "chair", "anonymous"]
-
-
-@pytest.fixture
-def group(tree):
-    return add_unit(tree["branch_a"], "甲厂一车间一班", "group")
+from tests.visibility import ROLES
 
 
 @pytest.fixture
@@ -28,27 +21,6 @@ def activities(tree, group, worker, officer):
     made["let into in branch_b"] = let_in = ActivityFactory(unit=tree["branch_b"])
     EligibilityOverride.objects.create(activity=let_in, member=worker, reason="借调", by=officer)
     return made
-
-
-@pytest.fixture
-def role_client(request, client, staff_client, tree, group):
-    def login(role):
-        if role == "anonymous":
-            return client, None
-        if role == "union_worker":
-            user = ActiveMemberFactory(unit=tree["union_a"]).user
-        elif role == "group_worker":
-            user = ActiveMemberFactory(unit=group).user
-        else:
-            user = request.getfixturevalue(role)
-            user = getattr(user, "user", user)
-        if user.is_staff:
-            staff_client(user)  # officers have their second factor, as in production
-        else:
-            client.force_login(user)
-        return client, user
-
-    return login
 
 
 @pytest.mark.parametrize("role", ROLES)

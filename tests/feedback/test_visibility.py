@@ -6,16 +6,9 @@ import pytest
 from django.urls import reverse
 
 from feedback.models import FeedbackSupport
-from tests.factories import ActiveMemberFactory, add_unit
+from tests.visibility import ROLES
 
 from .factories import FeedbackFactory, PublishedFeedbackFactory
-
-ROLES = ["worker", "outsider", "union_worker", "group_worker", "officer", "sibling_officer", "chair", "anonymous"]
-
-
-@pytest.fixture
-def group(tree):
-    return add_unit(tree["branch_a"], "甲厂一车间一班", "group")
 
 
 @pytest.fixture
@@ -23,27 +16,6 @@ def items(tree, group):
     made = {name: PublishedFeedbackFactory(author__unit=unit) for name, unit in {**tree, "group": group}.items()}
     made["unpublished in branch_a"] = FeedbackFactory(author__unit=tree["branch_a"])
     return made
-
-
-@pytest.fixture
-def role_client(request, client, staff_client, tree, group):
-    def login(role):
-        if role == "anonymous":
-            return client, None
-        if role == "union_worker":
-            user = ActiveMemberFactory(unit=tree["union_a"]).user
-        elif role == "group_worker":
-            user = ActiveMemberFactory(unit=group).user
-        else:
-            user = request.getfixturevalue(role)
-            user = getattr(user, "user", user)
-        if user.is_staff:
-            staff_client(user)  # officers have their second factor, as in production
-        else:
-            client.force_login(user)
-        return client, user
-
-    return login
 
 
 @pytest.mark.parametrize("role", ROLES)
