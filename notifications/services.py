@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
-from django.db.models import F, JSONField, Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -47,8 +47,6 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = [60, 300, 1800, 7200, 21600]
 # Ids handed to one "send many" task: one SMTP connection for all of them.
 SEND_BATCH = 200
-# Fewer new rows than this are inserted the ordinary way (COPY needs a savepoint: two more queries).
-COPY_FROM_ROWS = 100
 # What sending a row reads of it (``Outgoing``).
 SEND_FIELDS = ("pk", "key", "user_id", "to_email", "optional", "subject", "body_text", "body_html", "headers")
 
@@ -255,39 +253,7 @@ def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
 
 def _insert_new(rows: list[dict]) -> None:
     """Insert rows (field values by attribute name) whose keys did not exist a moment ago;
-    a key inserted meanwhile is ignored.
-
-    On PostgreSQL, from ``COPY_FROM_ROWS`` rows, with COPY: thousands of rendered mails at once cost a
-    fraction of what one multi-row INSERT does (Django prepares every value of
-    every field, psycopg quotes arrays of long texts in Python). COPY cannot
-    skip a duplicate key, so should another run have inserted one of these
-    keys since we looked, the batch is inserted again the ordinary way, which
-    skips it.
-    """
-    if db_connection.vendor != "postgresql" or len(rows) < COPY_FROM_ROWS:
-        _bulk_create_new(rows)
-        return
-    from psycopg.types.json import Jsonb
-
-    fields = [field for field in Notification._meta.concrete_fields if not field.primary_key]
-    defaults = {field.attname: field.get_default() for field in fields}
-    json_fields = {field.attname for field in fields if isinstance(field, JSONField)}
-    table = db_connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(db_connection.ops.quote_name(field.column) for field in fields)
-    try:
-        # psycopg's own cursor, for COPY; Django's wrapper turns its errors into Django's (IntegrityError).
-        with transaction.atomic(), db_connection.cursor() as cursor, db_connection.wrap_database_errors:
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # nosec B608 - our own names
-                for row in rows:
-                    values = {**defaults, **row}
-                    for name in json_fields:
-                        values[name] = Jsonb(values[name])
-                    copy.write_row(list(values.values()))
-    except IntegrityError:
-        _bulk_create_new(rows)
-
-
-def _bulk_create_new(rows: list[dict]) -> None:
+    a key another run inserted meanwhile is skipped by the unique constraint."""
     Notification.objects.bulk_create([Notification(**row) for row in rows], ignore_conflicts=True)
 
 
@@ -548,61 +514,20 @@ class _SentMarks:
 
     Per row, so that a worker killed mid-batch leaves exactly the mail in
     flight unmarked (sent again, with the same Message-ID, once its claim is
-    stale). The statement is written once, not built by the ORM per row; on
-    PostgreSQL it is a prepared statement, and these commits do not wait for
-    the disk (``synchronous_commit`` is off for this session while the batch
-    is sent): together a third of what the ORM's UPDATE with a durable commit
-    cost per mail.
-
-    What that costs in guarantees: a killed worker loses nothing by it (the
-    server has the commit). Only a crash of the PostgreSQL server or its
-    machine can lose the last fraction of a second of "sent" marks; those few
-    mails are then sent again once, by the sweep, with the same Message-ID by
-    which mail systems drop the copy. Claims are committed before the batch,
-    durably, so a row is still never sent by two workers at once.
+    released or stale). Claims are committed before the batch, so a row is
+    never sent by two workers at once.
     """
 
-    def __init__(self):
-        quote = db_connection.ops.quote_name
-        self.sql = (
-            f"UPDATE {quote(Notification._meta.db_table)} SET {quote('status')} = %s, {quote('sent_at')} = %s, "
-            f"{quote('last_error')} = '' WHERE {quote('id')} = %s"
-        )
-        self.postgres = db_connection.vendor == "postgresql"
-        self.cursor = None
-        self.relaxed = False
-
     def __enter__(self):
-        if self.postgres:
-            import psycopg
-
-            db_connection.ensure_connection()
-            # A server-side binding cursor (Django's binds on the client), so the UPDATE can be prepared.
-            self.cursor = psycopg.Cursor(db_connection.connection)
-            if not db_connection.in_atomic_block:
-                self.cursor.execute("SET synchronous_commit TO off")
-                self.relaxed = True
-        else:
-            self.cursor = db_connection.cursor()
         return self
 
     def mark(self, notification_id: int) -> None:
-        params = [Notification.Status.SENT.value, timezone.now(), notification_id]
-        if self.postgres:
-            from psycopg.types.numeric import Int8
-
-            params[2] = Int8(notification_id)  # one prepared statement whatever the id's size
-            with db_connection.wrap_database_errors:  # psycopg's errors as Django's, as for any query
-                self.cursor.execute(self.sql, params, prepare=True)
-        else:
-            self.cursor.execute(self.sql, params)
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+        )
 
     def __exit__(self, *exc):
-        try:
-            if self.relaxed and not self.cursor.connection.closed and not self.cursor.connection.broken:
-                self.cursor.execute("RESET synchronous_commit")
-        finally:
-            self.cursor.close()
+        return None
 
 
 def _record_failure(notification_id: int, exc: Exception) -> None:

@@ -228,7 +228,7 @@ def test_the_unsubscribe_links_of_a_batch_are_each_members_own(client, worker, o
 @requires_postgres
 def test_on_postgresql_keys_another_run_inserted_meanwhile_are_skipped(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        assert len(queue_greetings(150)) == 150  # from COPY_FROM_ROWS rows on, copied in
+        assert len(queue_greetings(150)) == 150
     fields = ("key", "to_email", "user_id", "template", "language", "optional", "subject", "body_text", "body_html")
     rows = [{**row, "headers": {}} for row in Notification.objects.order_by("pk").values(*fields)]
     # A second run that looked for these keys before the first one inserted them, with ten more of its own.
