@@ -30,7 +30,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "created_at",
         "next_attempt_at",
         "claimed_at",
+        "handed_over_at",
         "sent_at",
+        "server_reply",
     ]
     readonly_fields = fields
     actions = ["retry"]
@@ -50,7 +52,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["view"])
+    @admin.action(description=_("Send the selected failed or unconfirmed e-mails again"), permissions=["view"])
     def retry(self, request, queryset):
         count = services.notification_retry(notifications=queryset)
         self.message_user(

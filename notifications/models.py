@@ -19,6 +19,10 @@ class Notification(models.Model):
         FAILED = "failed", _("failed")
         # An optional mail whose recipient unsubscribed before it went out.
         SKIPPED = "skipped", _("not sent (unsubscribed)")
+        # Handed to the mail server in full, but the worker stopped before the
+        # server's answer: it may have been accepted. Not sent again by itself
+        # (a second copy is worse than asking); an officer may resend it.
+        UNCONFIRMED = "unconfirmed", _("handed over, answer not received")
 
     key = models.CharField(_("de-duplication key"), max_length=200, unique=True)
     user = models.ForeignKey(
@@ -37,7 +41,7 @@ class Notification(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -47,6 +51,11 @@ class Notification(models.Model):
     # worker takes back at once the claims of its dead processes.
     claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True, default="")
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set (and committed) just before the end of the message goes to the mail
+    # server: from then on only the server's refusal makes the row go again.
+    handed_over_at = models.DateTimeField(_("handed to the mail server at"), null=True, blank=True)
+    # The server's answer to the message, e.g. "250 2.0.0 Ok: queued as 4Xk9" (its queue id).
+    server_reply = models.CharField(_("mail server's answer"), max_length=255, blank=True, default="")
 
     class Meta:
         verbose_name = _("e-mail notification")

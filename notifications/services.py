@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import secrets
+import smtplib
 import socket
 import time
 from collections import deque
@@ -351,8 +352,25 @@ def notification_queue_many(*, notification_ids: Sequence[int]) -> None:
 def _claimable(now):
     stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
     return Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=stale
+        status=Notification.Status.SENDING, claimed_at__lt=stale, handed_over_at=None
     )
+
+
+def _unconfirmed_set(rows) -> int:
+    """Rows of claims whose worker died after handing the message over: not sent again by themselves.
+
+    The server may have accepted the mail before the worker died; a second
+    copy (same Message-ID, but most mail systems deliver it all the same) is
+    what exactly-once means to avoid. An officer sees them in the outbox and
+    may resend.
+    """
+    count = rows.filter(status=Notification.Status.SENDING, handed_over_at__isnull=False).update(
+        status=Notification.Status.UNCONFIRMED,
+        last_error="The worker stopped after handing this mail to the mail server, before its answer.",
+    )
+    if count:
+        logger.warning("%s notifications were handed to the mail server by a worker that died: not resent", count)
+    return count
 
 
 def notification_claim(*, notification_id: int) -> bool:
@@ -444,9 +462,8 @@ def notification_claims_of_dead_processes_release() -> list[int]:
     this they wait for ``OUTBOX_CLAIM_TIMEOUT``. Called when a worker starts
     (``worker_ready``); returns the ids given back, for the caller to queue.
     Only claims of this host are judged (by ``hostname:pid``): a process of
-    another machine is never taken for dead. The one mail a killed process had
-    in flight may have been accepted by the mail server already; it is sent
-    again with the same Message-ID, as after a claim timeout.
+    another machine is never taken for dead. A mail the dead process had
+    already handed to the mail server is not sent again (``_unconfirmed_set``).
     """
     prefix = f"{socket.gethostname()}:"
     held = Notification.objects.filter(status=Notification.Status.SENDING, claimed_by__startswith=prefix)
@@ -459,10 +476,15 @@ def notification_claims_of_dead_processes_release() -> list[int]:
     for (claimed_by, claimed_at), ids in dead.items():
         # Only while the dead process's claim is the row's claim: a row taken over meanwhile stays with its
         # taker (queueing it too is harmless: only one worker can claim it).
-        count += Notification.objects.filter(
+        held_by_dead = Notification.objects.filter(
             pk__in=ids, status=Notification.Status.SENDING, claimed_by=claimed_by, claimed_at=claimed_at
-        ).update(status=Notification.Status.PENDING, claimed_at=None, claimed_by="", next_attempt_at=timezone.now())
-        released += ids
+        )
+        _unconfirmed_set(held_by_dead)
+        given_back = list(held_by_dead.values_list("pk", flat=True))
+        count += held_by_dead.update(
+            status=Notification.Status.PENDING, claimed_at=None, claimed_by="", next_attempt_at=timezone.now()
+        )
+        released += given_back
     if count:
         logger.warning("Took back %s notifications claimed by worker processes that died", count)
     return sorted(released)
@@ -510,21 +532,31 @@ class Outgoing(NamedTuple):
 
 
 class _SentMarks:
-    """Marks one row "sent" the moment the mail server accepted it: one small UPDATE each.
+    """Marks one row at each step of its sending: one small UPDATE each, committed at once.
 
-    Per row, so that a worker killed mid-batch leaves exactly the mail in
-    flight unmarked (sent again, with the same Message-ID, once its claim is
-    released or stale). Claims are committed before the batch, so a row is
-    never sent by two workers at once.
+    Per row, so that a worker killed mid-batch leaves only the mail in flight
+    in doubt. "Handed over" is recorded just before the line that ends the
+    message goes to the mail server; "sent" when the server accepted it,
+    with its answer (the queue id). Claims are committed before the batch, so
+    a row is never sent by two workers at once.
     """
 
     def __enter__(self):
         return self
 
-    def mark(self, notification_id: int) -> None:
+    def handed_over(self, notification_id: int) -> None:
+        Notification.objects.filter(pk=notification_id).update(handed_over_at=timezone.now())
+
+    def mark(self, notification_id: int, reply: str = "") -> None:
         Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+            status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", server_reply=reply
         )
+
+    def unconfirmed(self, notification_id: int, exc: Exception) -> None:
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.UNCONFIRMED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        logger.warning("Notification %s was handed over; the mail server never answered: %s", notification_id, exc)
 
     def __exit__(self, *exc):
         return None
@@ -539,7 +571,7 @@ def _record_failure(notification_id: int, exc: Exception) -> None:
         delay = BACKOFF_SECONDS[min(attempts - 1, len(BACKOFF_SECONDS) - 1)]
         status, next_at = Notification.Status.PENDING, timezone.now() + timedelta(seconds=delay)
     Notification.objects.filter(pk=notification.pk).update(
-        status=status, next_attempt_at=next_at, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        status=status, next_attempt_at=next_at, last_error=f"{type(exc).__name__}: {exc}"[:2000], handed_over_at=None
     )
     logger.warning("Sending notification %s failed (attempt %s): %s", notification.pk, attempts, exc)
 
@@ -592,13 +624,28 @@ def notification_send_many(*, notification_ids: Iterable[int], deadline: float |
                 if unreachable is not None:
                     _record_failure(notification.pk, unreachable)
                     break
+                handed = []
+
+                def handed_over(pk=notification.pk, handed=handed):
+                    marks.handed_over(pk)
+                    handed.append(pk)
+
                 try:
-                    composer.send(notification, message_id=_message_id(notification), connection=mail_connection)
+                    reply = composer.send(
+                        notification,
+                        message_id=_message_id(notification),
+                        connection=mail_connection,
+                        handed_over=handed_over,
+                    )
                 except Exception as exc:  # noqa: BLE001 - SMTP and socket errors alike
-                    _record_failure(notification.pk, exc)
+                    if handed and not isinstance(exc, smtplib.SMTPResponseException):
+                        # The whole message went out and no answer came back: it may have been accepted.
+                        marks.unconfirmed(notification.pk, exc)
+                    else:
+                        _record_failure(notification.pk, exc)
                     mail_connection.close()  # it may be broken; the next row opens a new one
                     continue
-                marks.mark(notification.pk)
+                marks.mark(notification.pk, reply)
                 sent += 1
     finally:
         _release(list(queue), claimed_at)
@@ -627,7 +674,7 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
     stale = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
     waited = now - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE)
     due = Q(status=Notification.Status.PENDING, next_attempt_at__lte=waited) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=stale
+        status=Notification.Status.SENDING, claimed_at__lt=stale, handed_over_at=None
     )
     return list(Notification.objects.filter(due).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
 
@@ -638,6 +685,8 @@ def outbox_sweep(*, limit: int = 500) -> int:
     Returns how many this call sent.
     """
     deadline = time.monotonic() + settings.OUTBOX_SWEEP_SECONDS
+    stale = timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
+    _unconfirmed_set(Notification.objects.filter(claimed_at__lt=stale))
     sent = 0
     while time.monotonic() < deadline:
         ids = outbox_due_ids(limit=limit)
@@ -651,10 +700,15 @@ def outbox_sweep(*, limit: int = 500) -> int:
 
 
 def notification_retry(*, notifications) -> int:
-    """Put failed rows back in the queue (admin action)."""
-    ids = list(notifications.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
+    """Put failed and unconfirmed rows back in the queue (admin action: the officer decides to resend)."""
+    again = (Notification.Status.FAILED, Notification.Status.UNCONFIRMED)
+    ids = list(notifications.filter(status__in=again).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
-        status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+        status=Notification.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        last_error="",
+        handed_over_at=None,
     )
     transaction.on_commit(lambda: notification_queue_many(notification_ids=ids))
     return len(ids)

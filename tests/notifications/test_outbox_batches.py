@@ -66,7 +66,7 @@ def test_a_worker_killed_mid_batch_leaves_the_rest_to_the_sweep_which_sends_each
     def die_at_the_third(self, notification, **kwargs):
         if len(mailoutbox) == 2:
             raise Killed
-        real_send(self, notification, **kwargs)
+        return real_send(self, notification, **kwargs)
 
     monkeypatch.setattr(Composer, "send", die_at_the_third)
     monkeypatch.setattr(services, "_release", lambda *args: None)  # a killed process gives nothing back
@@ -95,10 +95,11 @@ def test_a_long_batch_keeps_its_claim_so_the_sweep_does_not_send_its_rows_again(
         monkeypatch.setattr("notifications.services.time.monotonic", lambda: timezone.now().timestamp())
 
         def slow_send(self, notification, **kwargs):
-            real_send(self, notification, **kwargs)
+            reply = real_send(self, notification, **kwargs)
             clock.shift(step)
             # another worker's sweep, meanwhile
             swept.append(services.outbox_sweep())
+            return reply
 
         monkeypatch.setattr(Composer, "send", slow_send)
         assert services.notification_send_many(notification_ids=ids) == 4

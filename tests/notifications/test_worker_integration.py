@@ -101,7 +101,7 @@ def settle(sink: SmtpSink, expected: int, *, timeout: float) -> None:
     time.sleep(QUIET_SECONDS)
 
 
-def test_a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice(tree, sink, portal):
+def test_a_worker_killed_mid_run_sends_none_twice_and_loses_only_what_the_server_had_in_hand(tree, sink, portal):
     day = date(2026, 5, 2)
     addresses = add_members(tree["branch_a"], 2000, born=date(1990, 5, 2))
     run_only("Outbox sweep", every_seconds=1)
@@ -113,16 +113,15 @@ def test_a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice(tree, si
     with celery_publishing_to(portal.env["REDIS_URL"]) as app:
         app.send_task("notifications.birthday_greetings", kwargs={"day": day.isoformat()})
     wait_for(lambda: Notification.objects.count() == 2000, timeout=90, message="2,000 reminders saved")
-    # Part-way through sending, the SMTP server stops answering DATA; once both
-    # pool processes wait for its "250", the whole worker is SIGKILLed.
+    # Part-way through sending, the SMTP server stops answering the end of a
+    # message; once both pool processes wait for its "250", the whole worker
+    # is SIGKILLed: two messages are in the server's hands, unanswered.
     wait_for(lambda: sink.count >= 300, timeout=90, message="300 mails")
     sink.hold()
     wait_for(lambda: sink.waiting >= 2, timeout=30, message="both pool processes in the middle of a send")
     portal.kill("worker-1")
     # Release only once the sink has seen the dead worker's connections close
-    # (which abandons their held DATA): released earlier, on a loaded machine,
-    # it accepted a mail whose sender was already dead, and the sweep sent
-    # that mail again: a duplicate the test made, not the portal.
+    # (which abandons their held messages: this server then did not accept them).
     wait_for(lambda: sink.waiting == 0, timeout=30, message="the sink to see the killed worker's connections close")
     before_kill = sink.count
     sink.release()
@@ -130,17 +129,23 @@ def test_a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice(tree, si
 
     portal.start_worker("worker-2")
     portal.wait_until_ready("worker-2")
-    settle(sink, 2000, timeout=180)
+    settle(sink, 2000 - 2, timeout=180)
     took = time.monotonic() - started
 
     assert 300 <= before_kill < 2000
-    assert in_flight >= 1
-    assert_each_once(sink, addresses)
-    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
-    # the rows the dead worker had claimed (the mails in flight and the rest of
-    # its batches) were sent, once, after their claim expired
-    assert Notification.objects.filter(attempts=2).count() == in_flight
-    print(f"\n2,000 reminders, killed after {before_kill} with {in_flight} in flight: all once in {took:.1f} s")
+    # The two mails handed over when the worker died: the server may have had them (a real one
+    # may well have delivered them), so they are not sent again but shown to officers as unconfirmed.
+    unconfirmed = Notification.objects.filter(status=Notification.Status.UNCONFIRMED)
+    assert unconfirmed.count() == 2
+    assert all(row.handed_over_at and not row.sent_at for row in unconfirmed)
+    in_doubt = set(unconfirmed.values_list("to_email", flat=True))
+    assert_each_once(sink, set(addresses) - in_doubt)
+    assert set(Notification.objects.exclude(pk__in=unconfirmed).values_list("status", flat=True)) == {
+        Notification.Status.SENT
+    }
+    # the rest of the dead worker's batches were given back at once by the restarted worker and sent once
+    assert Notification.objects.filter(attempts=2).count() == in_flight - 2
+    print(f"\n2,000 reminders, killed after {before_kill} with {in_flight} claimed: the rest once in {took:.1f} s")
 
 
 def test_two_beats_at_once_send_each_greeting_once(tree, sink, portal):
