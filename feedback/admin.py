@@ -2,6 +2,7 @@ import uuid
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
@@ -15,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
-from members.scoping import UnitScopedAdminMixin
+from members.scoping import UnitScopedAdminMixin, officer_unit, sees_everything
 from members.search import IndexedSearchMixin
 
 from . import services
@@ -31,11 +32,27 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+# How long the unit filter's choices are kept in Django's cache: a unit's first feedback
+# shows up in the filter within this time (the list itself is always current).
+UNIT_FILTER_SECONDS = 300
+
+
 class UnitFilter(admin.RelatedOnlyFieldListFilter):
     """The units of the feedback the officer sees, each unit asked for its first item (an index
-    lookup), not by reading every item; of each unit only its key and name are read."""
+    lookup), not by reading every item; of each unit only its key and name are read. The list
+    changes when a unit gets its first feedback, so it is kept in the cache per scope for
+    ``UNIT_FILTER_SECONDS`` (a query less on every page of the list)."""
 
     def field_choices(self, field, request, model_admin):
+        # The scope is the officer's unit's place in the tree (loaded already for the list's scope).
+        unit = officer_unit(request.user)
+        scope = "all" if sees_everything(request.user) else (unit.path if unit else "none")
+        key = f"feedback:unit-filter:{scope}"
+        return cache.get_or_set(
+            key, lambda: self._units_with_feedback(field, request, model_admin), UNIT_FILTER_SECONDS
+        )
+
+    def _units_with_feedback(self, field, request, model_admin):
         first_visible = model_admin.get_queryset(request).filter(unit=OuterRef("pk")).order_by().values("pk")[:1]
         # "IS NOT NULL" of a scalar subquery: PostgreSQL would turn an EXISTS into a join
         # over all feedback.

@@ -214,7 +214,6 @@ class WelfareRequestAdmin(
     date_hierarchy = "submitted_at"
     ordering = ["-priority", "-submitted_at", "-id"]
     autocomplete_fields = ["member"]
-    list_per_page = 50
     actions = ["assign_to_me", "start_review", "mark_paid", "close_selected"]
     form = TriageForm
     change_form_template = "admin/welfare/welfarerequest/change_form.html"
