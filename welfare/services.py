@@ -6,6 +6,7 @@ move against ``TRANSITIONS`` and who is making it, records a
 ``RequestTransition`` and queues the worker's e-mail in the same transaction.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -56,6 +57,21 @@ CHAIR_MOVES = {(S.AWAITING_CHAIR, S.APPROVED), (S.AWAITING_CHAIR, S.REJECTED), (
 MOVE_ORDER = [S.IN_REVIEW, S.NEEDS_INFO, S.APPROVED, S.AWAITING_CHAIR, S.PAID, S.CLOSED, S.REJECTED, S.WITHDRAWN]
 
 CENT = Decimal("0.01")
+
+# Other areas may hold a grant back from payment (the 公示 of notices/, which imports welfare):
+# each check gets the locked request before it is marked paid and raises ValidationError to refuse.
+_payment_checks: list[Callable[[WelfareRequest], None]] = []
+
+
+def payment_check_register(check: Callable[[WelfareRequest], None]) -> None:
+    if check not in _payment_checks:
+        _payment_checks.append(check)
+
+
+def payment_check(request: WelfareRequest) -> None:
+    """Raise ``ValidationError`` if another area holds the grant back from payment."""
+    for check in _payment_checks:
+        check(request)
 
 
 def _lock(request: WelfareRequest) -> WelfareRequest:
@@ -329,6 +345,8 @@ def _check_amount(*, request: WelfareRequest, from_state: str, to: str, granted_
         raise ValidationError(
             _("No money was granted, so nothing can be paid. Close the request instead."), code="nothing_to_pay"
         )
+    if to == S.PAID:
+        payment_check(request)
     if to == S.CLOSED and from_state == S.APPROVED and request.granted_amount:
         raise ValidationError(_("Record the payment of the grant before closing the request."), code="pay_first")
 
