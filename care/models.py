@@ -164,6 +164,12 @@ class CareCase(models.Model):
     def is_open(self) -> bool:
         return self.state == State.OPEN
 
+    @property
+    def is_confidential(self) -> bool:
+        """Same rule as ``selectors.CONFIDENTIAL_Q`` (load ``welfare_request`` with the case)."""
+        request = self.welfare_request if self.welfare_request_id else None
+        return self.confidential or (request is not None and request.is_confidential)
+
     def is_overdue(self, today: date | None = None) -> bool:
         return self.state == State.OPEN and self.due_on < (today or timezone.localdate())
 
