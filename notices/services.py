@@ -18,6 +18,7 @@ from members.models import Member, User
 from members.notify import member_notify
 from members.scoping import user_may_see_unit
 from welfare.models import WelfareRequest
+from welfare.services import PaymentRefused
 
 from . import selectors
 from .models import DECIDE_OBJECTION, REASON_FOR_TYPE, GrantNotice, NoticeRule, Objection, ReasonCategory
@@ -81,22 +82,27 @@ def payment_check(request: WelfareRequest) -> None:
 
     Registered with ``welfare.services.payment_check_register``; welfare calls it with
     the locked request in ``request_transition``, from every door that marks a grant paid.
-    A notice of a case made confidential later is off the board and holds nothing back.
+    An upheld objection refuses it for good (``PaymentRefused``: welfare then lets the
+    request be closed unpaid). A notice of a case made confidential later is off the
+    board and holds nothing back.
     """
     if request.is_confidential:
         return
     notice = GrantNotice.objects.filter(request_id=request.pk).first()
     if notice is None:
         return
+    states = set(notice.objections.values_list("state", flat=True))
+    if Objection.State.UPHELD in states:
+        raise PaymentRefused(
+            _("An objection to this grant was upheld: it cannot be paid. Close the request instead."),
+            code="objection_upheld",
+        )
     if not notice.has_ended():
         raise ValidationError(
             _("This grant is under public notice until %(date)s and can be paid only after that.")
             % {"date": notice.ends_on.isoformat()},
             code="under_notice",
         )
-    states = set(notice.objections.values_list("state", flat=True))
-    if Objection.State.UPHELD in states:
-        raise ValidationError(_("An objection to this grant was upheld: it cannot be paid."), code="objection_upheld")
     if Objection.State.PENDING in states:
         raise ValidationError(_("An objection to this grant waits for the chair's decision."), code="objection_pending")
 

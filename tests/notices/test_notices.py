@@ -179,3 +179,14 @@ def test_the_board_costs_the_same_with_twice_the_notices(client, worker, officer
     before = count()
     add(3)
     assert count() == before
+
+
+def test_a_grant_whose_objection_was_upheld_is_closed_unpaid(notice, other_worker, officer, chair):
+    from welfare.services import moves_for
+
+    objection = services.objection_raise(notice=notice, member=other_worker, by=other_worker.user, reason="不属实")
+    request = notice.request
+    assert S.CLOSED not in moves_for(request=request, user=officer)
+    services.objection_decide(objection=objection, by=chair, uphold=True, reason="经核实，情况不属实。")
+    assert S.CLOSED in moves_for(request=request, user=officer)
+    assert welfare.move(request, S.CLOSED, officer, "异议成立，不予发放。").state == S.CLOSED
