@@ -87,7 +87,7 @@ class CareCase(models.Model):
         help_text=_("Empty: the worker; otherwise the family member, e.g. 母亲."),
     )
     reason = models.TextField(_("what happened"), max_length=2000, blank=True)
-    origin = models.CharField(_("opened by"), max_length=20, choices=Origin.choices)
+    origin = models.CharField(_("source"), max_length=20, choices=Origin.choices)
     welfare_request = models.OneToOneField(
         "welfare.WelfareRequest",
         verbose_name=_("welfare request"),

@@ -170,3 +170,12 @@ def test_the_officer_changelist_costs_the_same_with_twice_the_cases(staff_client
     for member in members[3:]:
         open_case(member, officer, assigned_to=officer)
     assert count() == before
+
+
+def test_erasing_a_member_blanks_what_was_written_about_them_and_cancels_open_visits(worker, officer):
+    from members import erasure
+
+    open_case(worker, officer, about="婆婆", companions="刘洋")
+    erasure.erase(worker, by=officer)
+    case = CareCase.objects.get()
+    assert case.state == State.CANCELLED and case.about == "" and case.reason == "" and case.companions == ""
