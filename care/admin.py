@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from members.scoping import UnitScopedAdminMixin, scope_queryset
 
 from . import selectors, services
 from .forms import OpenCaseForm, PlanForm
-from .models import CareCase, CareChange, State
+from .models import CareCase, State
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -51,18 +51,6 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ChangeInline(admin.TabularInline):
-    model = CareChange
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_state", "to_state", "by", "note"]
-    readonly_fields = fields
-    verbose_name_plural = _("timeline")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CareCase)
 class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     unit_field = "member__unit"
@@ -75,7 +63,6 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "due_on"
     autocomplete_fields = ["member"]
     actions = ["assign_to_me"]
-    inlines = [ChangeInline]
     readonly_on_change = [
         "member",
         "kind",
@@ -90,6 +77,7 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
         "wish",
         "wish_note",
         "remind_worker",
+        "timeline",
     ]
 
     def get_queryset(self, request):
@@ -115,10 +103,8 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return OpenCaseForm._meta.fields
-        return [*self.readonly_on_change, *PlanForm._meta.fields]
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        fields = [*self.readonly_on_change, *PlanForm._meta.fields]
+        return [*fields, "cancel_reason"] if obj.state == State.OPEN else fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = PlanForm if obj is not None else OpenCaseForm
@@ -138,6 +124,8 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
             def clean(self):
                 data = super().clean()
+                if data.get("cancel_reason") and data.get("visited_on"):
+                    raise forms.ValidationError(gettext("Record the visit or cancel it, not both."))
                 if obj is not None and obj.state == State.OPEN and data.get("visited_on"):
                     try:
                         services.visit_check(
@@ -155,22 +143,27 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
         return Form
 
+    def save_form(self, request, form, change):
+        if change:
+            return form.instance
+        # Opening goes through the service, which returns the case as saved (with its due date).
+        data = form.cleaned_data
+        return services.case_open(
+            member=data["member"],
+            kind=data["kind"],
+            by=request.user,
+            reason=data.get("reason", ""),
+            about=data.get("about", ""),
+            confidential=data.get("confidential", False),
+            assigned_to=data.get("assigned_to"),
+            companions=data.get("companions", ""),
+        )
+
     def save_model(self, request, obj, form, change):
+        if not change:
+            return  # saved by save_form
         data = form.cleaned_data
         try:
-            if not change:
-                created = services.case_open(
-                    member=data["member"],
-                    kind=data["kind"],
-                    by=request.user,
-                    reason=data.get("reason", ""),
-                    about=data.get("about", ""),
-                    confidential=data.get("confidential", False),
-                    assigned_to=data.get("assigned_to"),
-                    companions=data.get("companions", ""),
-                )
-                obj.pk, obj.due_on = created.pk, created.due_on
-                return
             services.case_update(
                 case=obj,
                 by=request.user,
@@ -179,7 +172,9 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
                 follow_up_on=data.get("follow_up_on"),
                 confidential=data.get("confidential"),
             )
-            if obj.state == State.OPEN and data.get("visited_on"):
+            if obj.state == State.OPEN and data.get("cancel_reason"):
+                services.case_cancel(case=obj, by=request.user, note=data["cancel_reason"])
+            elif obj.state == State.OPEN and data.get("visited_on"):
                 services.case_record_visit(
                     case=obj,
                     by=request.user,
@@ -194,6 +189,15 @@ class CareCaseAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # the timeline is written by the services
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, obj):
+        rows = obj.changes.select_related("by")
+        return format_html_join(
+            format_html("<br>"),
+            "{} · {} → {} · {} {}",
+            ((f"{c.at:%Y-%m-%d %H:%M}", c.from_label or "—", c.to_label, c.by or "", c.note) for c in rows),
+        )
 
     @admin.display(description=_("worker"), ordering="member__name")
     def worker(self, obj):

@@ -50,7 +50,14 @@ class OpenCaseForm(forms.ModelForm):
 
 
 class PlanForm(forms.ModelForm):
-    """The admin's change page: planning and, once it took place, the visit."""
+    """The admin's change page: planning and, once it took place, the visit (or why it is cancelled)."""
+
+    cancel_reason = forms.CharField(
+        label=_("Cancel the visit, because…"),
+        max_length=300,
+        required=False,
+        help_text=_("Only to cancel a visit still to make, e.g. the worker moved away. Leave empty otherwise."),
+    )
 
     class Meta:
         model = CareCase

@@ -8,7 +8,6 @@ ROLE_PERMISSIONS = {
         "care.view_carecase",
         "care.add_carecase",
         "care.change_carecase",
-        "care.view_carechange",  # the case's timeline on its page
     ],
     "Welfare officer": [
         "care.view_confidential_case",
