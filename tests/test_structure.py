@@ -10,7 +10,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"lib", "notifications", "members", "activities", "welfare", "feedback", "dashboard", "pages", "unionportal"}
+OURS = {
+    "lib",
+    "notifications",
+    "members",
+    "activities",
+    "welfare",
+    "feedback",
+    "care",
+    "notices",
+    "dashboard",
+    "pages",
+    "unionportal",
+}
 AREA = {"members", "notifications", "lib"}
 ALLOWED = {
     "lib": set(),
@@ -19,7 +31,10 @@ ALLOWED = {
     "activities": AREA,
     "welfare": AREA,
     "feedback": AREA,
-    "dashboard": {"activities", "welfare", "feedback", *AREA},
+    # Care visits and 公示 build on welfare (its approvals open visits and notices); welfare knows neither.
+    "care": {"welfare", *AREA},
+    "notices": {"welfare", *AREA},
+    "dashboard": {"activities", "welfare", "feedback", "care", "notices", *AREA},
     "pages": {"members", "lib"},
     "unionportal": OURS,
 }

@@ -6,6 +6,7 @@ move against ``TRANSITIONS`` and who is making it, records a
 ``RequestTransition`` and queues the worker's e-mail in the same transaction.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -56,6 +57,26 @@ CHAIR_MOVES = {(S.AWAITING_CHAIR, S.APPROVED), (S.AWAITING_CHAIR, S.REJECTED), (
 MOVE_ORDER = [S.IN_REVIEW, S.NEEDS_INFO, S.APPROVED, S.AWAITING_CHAIR, S.PAID, S.CLOSED, S.REJECTED, S.WITHDRAWN]
 
 CENT = Decimal("0.01")
+
+# Other areas may hold a grant back from payment (the 公示 of notices/, which imports welfare):
+# each check gets the locked request before it is marked paid and raises ValidationError to refuse
+# for now, or PaymentRefused when the grant is never to be paid (it may then be closed unpaid).
+_payment_checks: list[Callable[[WelfareRequest], None]] = []
+
+
+class PaymentRefused(ValidationError):
+    """A payment check's answer that the grant is not to be paid at all (not only "not yet")."""
+
+
+def payment_check_register(check: Callable[[WelfareRequest], None]) -> None:
+    if check not in _payment_checks:
+        _payment_checks.append(check)
+
+
+def payment_check(request: WelfareRequest) -> None:
+    """Raise ``ValidationError`` if another area holds the grant back from payment."""
+    for check in _payment_checks:
+        check(request)
 
 
 def _lock(request: WelfareRequest) -> WelfareRequest:
@@ -329,8 +350,20 @@ def _check_amount(*, request: WelfareRequest, from_state: str, to: str, granted_
         raise ValidationError(
             _("No money was granted, so nothing can be paid. Close the request instead."), code="nothing_to_pay"
         )
-    if to == S.CLOSED and from_state == S.APPROVED and request.granted_amount:
+    if to == S.PAID:
+        payment_check(request)
+    if to == S.CLOSED and from_state == S.APPROVED and request.granted_amount and not _payment_refused(request):
         raise ValidationError(_("Record the payment of the grant before closing the request."), code="pay_first")
+
+
+def _payment_refused(request: WelfareRequest) -> bool:
+    try:
+        payment_check(request)
+    except PaymentRefused:
+        return True
+    except ValidationError:
+        return False
+    return False
 
 
 def _apply_decision(
@@ -453,7 +486,7 @@ def moves_for(*, request: WelfareRequest, user: User) -> list[str]:
             continue
         if to == S.PAID and not request.granted_amount:
             continue
-        if to == S.CLOSED and request.state == S.APPROVED and request.granted_amount:
+        if to == S.CLOSED and request.state == S.APPROVED and request.granted_amount and not _payment_refused(request):
             continue
         moves.append(to)
     return moves

@@ -147,6 +147,32 @@ def calendar_feed_forged(cast) -> dict:
     return {"token": "a" * 43}
 
 
+def care_case(cast) -> dict:
+    from care import services
+
+    case = services.case_open(member=cast["owner"], kind="hospital", by=cast["officer"], reason="住院")
+    return {"pk": case.pk}
+
+
+def grant_notice(cast) -> "object":
+    from tests.notices.factories import approved_grant, open_now, rule
+
+    rule("hardship")
+    return open_now(approved_grant(cast["owner"], cast["officer"]).notice)
+
+
+def notice(cast) -> dict:
+    return {"pk": grant_notice(cast).pk}
+
+
+def objection(cast) -> dict:
+    from notices import services
+
+    item = grant_notice(cast)
+    other = cast["other_worker"]
+    return {"pk": services.objection_raise(notice=item, member=other, by=other.user, reason="情况不属实").pk}
+
+
 # The owner's union (A) may see a published item; union B may not.
 UNION_A = ("owner", "other_worker", *OFFICERS)
 
@@ -177,6 +203,19 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     "welfare:attachment": [
         Case(welfare_normal_file, allowed=("owner", *OFFICERS), label="normal request"),
         Case(welfare_confidential_file, allowed=("owner", "welfare_officer", "chair"), label="confidential request"),
+    ],
+    "care:list": NoObject("login"),
+    "care:report": NoObject("login"),
+    # A care case is the worker's: officers handle it in the back office, a colleague never sees it.
+    "care:detail": [Case(care_case), Case(care_case, method="POST", data={"wish": "phone"})],
+    "notices:board": NoObject("login"),
+    # A notice of union A's branch: members of the branch (and the units above) read it and may object.
+    "notices:detail": [Case(notice, allowed=("owner", "other_worker"))],
+    "notices:object": [Case(notice, allowed=("owner", "other_worker"), method="POST", data={"reason": "不属实"})],
+    # Only the chair decides an objection, over the notice's unit.
+    "notices:decide": [
+        Case(objection, allowed=("chair",)),
+        Case(objection, allowed=("chair",), method="POST", data={"decision": "dismiss", "reason": "已核实"}),
     ],
     "activities:list": NoObject("login"),
     "activities:mine": NoObject("login"),
@@ -295,7 +334,7 @@ def _user(cast, role):
 def _row_counts() -> dict[str, int]:
     """Rows per table of our apps: a wrong person's request must change none."""
     counts = {}
-    for app in ("members", "notifications", "activities", "welfare", "feedback"):
+    for app in ("members", "notifications", "activities", "welfare", "feedback", "care", "notices"):
         for model in apps.get_app_config(app).get_models():
             counts[model._meta.label] = model._base_manager.count()
     return counts

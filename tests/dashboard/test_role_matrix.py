@@ -68,6 +68,13 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "welfare.WelfareRequest": same("vacx", ["assign_to_me", "close_selected", "mark_paid", "start_review"]),
     "welfare.RequestType": same("vc"),
     "welfare.BenefitScheme": same("vac"),
+    # Care visits: every officer opens and plans visits (confidential ones are a matter of rows).
+    "care.CareCase": same("vac", ["assign_to_me"]),
+    # 公示: every officer keeps which schemes publish; notices and objections are read here
+    # (written by approvals and members; the chair decides objections on their own page).
+    "notices.NoticeRule": same("vac"),
+    "notices.GrantNotice": same("v"),
+    "notices.Objection": same("v"),
     # Back office: imports for every officer; the chair sets the budgets.
     "members.ImportJob": same("va"),
     "welfare.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "activities",
     "welfare",
     "feedback",
+    "care",
+    "notices",
     "dashboard",
     "dashboard.sites.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
@@ -341,5 +343,7 @@ DEMO_SEEDERS = [
     "activities.demo.seed",
     "welfare.demo.seed",
     "feedback.demo.seed",
+    "care.demo.seed",
+    "notices.demo.seed",
     "welfare.demo.seed_budgets",
 ]
