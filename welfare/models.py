@@ -241,7 +241,10 @@ class WelfareRequest(models.Model):
     # dates move on by the days it waited when the worker answers (``clock_resume``).
     clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True, editable=False)
     paused_days = models.PositiveIntegerField(
-        _("days paused"), default=0, editable=False, help_text=_("Days the request waited for the worker's information.")
+        _("days paused"),
+        default=0,
+        editable=False,
+        help_text=_("Days the request waited for the worker's information."),
     )
     granted_amount = models.DecimalField(_("amount granted"), max_digits=10, decimal_places=2, null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)

@@ -14,31 +14,40 @@ def pause_waiting_requests(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('welfare', '0004_budget_moved_here'),
+        ("welfare", "0004_budget_moved_here"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalwelfarerequest',
-            name='clock_paused_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='clock paused since'),
+            model_name="historicalwelfarerequest",
+            name="clock_paused_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="clock paused since"),
         ),
         migrations.AddField(
-            model_name='historicalwelfarerequest',
-            name='paused_days',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text="Days the request waited for the worker's information.", verbose_name='days paused'),
+            model_name="historicalwelfarerequest",
+            name="paused_days",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="Days the request waited for the worker's information.",
+                verbose_name="days paused",
+            ),
         ),
         migrations.AddField(
-            model_name='welfarerequest',
-            name='clock_paused_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='clock paused since'),
+            model_name="welfarerequest",
+            name="clock_paused_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="clock paused since"),
         ),
         migrations.AddField(
-            model_name='welfarerequest',
-            name='paused_days',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text="Days the request waited for the worker's information.", verbose_name='days paused'),
+            model_name="welfarerequest",
+            name="paused_days",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="Days the request waited for the worker's information.",
+                verbose_name="days paused",
+            ),
         ),
         migrations.RunPython(pause_waiting_requests, migrations.RunPython.noop),
     ]
