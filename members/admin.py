@@ -15,11 +15,57 @@ from lib.errors import error_text
 from . import imports, services
 from .changelists import LargeChangelistMixin
 from .exports import ScopedExportMixin
-from .forms import ImportConfirmForm, ImportUploadForm, RejectForm
-from .models import DeletionRequest, DuesRecord, ImportJob, Member, MembershipEvent, OrgUnit, User
+from .forms import (
+    ImportConfirmForm,
+    ImportUploadForm,
+    RejectForm,
+    StatusChangeForm,
+    TransferAcceptForm,
+    TransferForm,
+)
+from .models import (
+    DeletionRequest,
+    DuesRecord,
+    ImportJob,
+    Member,
+    MembershipEvent,
+    MembershipTransfer,
+    OrgUnit,
+    User,
+)
 from .resources import RESOURCES, DuesResource, MemberResource
-from .scoping import UnitScopedAdminMixin
+from .scoping import UnitScopedAdminMixin, scope_queryset
 from .search import IndexedSearchMixin
+from .selectors import pending_transfer_of, transfers_visible_to
+
+# The officers' doors on a membership (services.DOORS): the page's title, its intro, its button,
+# and the message after ("%(n)d" members).
+DOOR_TEXTS = {
+    "suspend": (
+        _("Suspend membership"),
+        _("These members' membership will be suspended. They are told the reason by e-mail:"),
+        _("Suspend"),
+        lambda n: ngettext("%(n)d membership suspended.", "%(n)d memberships suspended.", n),
+    ),
+    "restore": (
+        _("Restore membership"),
+        _("These members will be active members again. They are told the reason by e-mail:"),
+        _("Restore"),
+        lambda n: ngettext("%(n)d membership restored.", "%(n)d memberships restored.", n),
+    ),
+    "lapse": (
+        _("Record a lapsed membership"),
+        _("These members' membership will be recorded as lapsed. They are told the reason by e-mail:"),
+        _("Record as lapsed"),
+        lambda n: ngettext("%(n)d membership lapsed.", "%(n)d memberships lapsed.", n),
+    ),
+    "withdraw": (
+        _("Record a withdrawal"),
+        _("These members leave the union. They are told the reason by e-mail:"),
+        _("Record the withdrawal"),
+        lambda n: ngettext("%(n)d withdrawal recorded.", "%(n)d withdrawals recorded.", n),
+    ),
+}
 
 
 @admin.register(User)
@@ -60,7 +106,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(OrgUnit)
 class OrgUnitAdmin(UnitScopedAdminMixin, TreeAdmin):
     unit_field = ""
-    form = movenodeform_factory(OrgUnit, fields=["name", "kind"])
+    form = movenodeform_factory(OrgUnit, fields=["name", "kind", "lapse_after_unpaid_months"])
     list_display = ["name", "kind"]
     search_fields = ["name"]
 
@@ -104,7 +150,15 @@ class MemberAdmin(
         ),
     )
     inlines = [MembershipEventInline]
-    actions = ["approve_selected", "reject_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "suspend_selected",
+        "restore_selected",
+        "lapse_selected",
+        "withdraw_selected",
+        "transfer_selected",
+    ]
     change_form_template = "admin/members/member/change_form.html"
     change_list_template = "admin/members/member/change_list.html"  # the date drill-down without queries
 
@@ -112,7 +166,155 @@ class MemberAdmin(
         return [
             path("<int:pk>/approve/", self.admin_site.admin_view(self.approve_view), name="members_member_approve"),
             path("<int:pk>/reject/", self.admin_site.admin_view(self.reject_view), name="members_member_reject"),
+            path(
+                "<int:pk>/door/<slug:door>/",
+                self.admin_site.admin_view(self.door_view),
+                name="members_member_door",
+            ),
+            path("<int:pk>/transfer/", self.admin_site.admin_view(self.transfer_view), name="members_member_transfer"),
         ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        member = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if member is not None:
+            extra_context["doors"] = [
+                (door, DOOR_TEXTS[door][0])
+                for door, (_to, opens_from) in services.DOORS.items()
+                if member.status in opens_from
+            ]
+            extra_context["may_transfer"] = member.status == Member.Status.ACTIVE
+            extra_context["pending_transfer"] = pending_transfer_of(member)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _reason_page(self, request, *, members, form, title, intro, button, action=""):
+        return TemplateResponse(
+            request,
+            "admin/members/member/status_change.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "members": members,
+                "form": form,
+                "action": action,
+                "title": title,
+                "intro": intro,
+                "button": button,
+            },
+        )
+
+    def door_view(self, request, pk, door):
+        member = self._get_scoped(request, pk)
+        if door not in services.DOORS or not self.has_approve_permission(request):
+            raise PermissionDenied
+        title, intro, button, _done = DOOR_TEXTS[door]
+        form = StatusChangeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.membership_door(member=member, door=door, by=request.user, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
+            else:
+                member.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("The membership of %(name)s is now: %(status)s.")
+                    % {"name": member.name, "status": member.get_status_display()},
+                )
+            return redirect(reverse("admin:members_member_change", args=[pk]))
+        return self._reason_page(request, members=[member], form=form, title=title, intro=intro, button=button)
+
+    def transfer_view(self, request, pk):
+        member = self._get_scoped(request, pk)
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        form = TransferForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.transfer_request(
+                    member=member,
+                    to_union=form.cleaned_data["to_union"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s waits for %(union)s to accept the transfer.")
+                    % {"name": member.name, "union": form.cleaned_data["to_union"]},
+                )
+            return redirect(reverse("admin:members_member_change", args=[pk]))
+        return self._transfer_page(request, members=[member], form=form)
+
+    def _transfer_page(self, request, *, members, form, action=""):
+        return self._reason_page(
+            request,
+            members=members,
+            form=form,
+            action=action,
+            title=_("Transfer to another union"),
+            intro=_(
+                "The receiving union is asked to take these members over; they stay with your union until it "
+                "accepts. They are told by e-mail:"
+            ),
+            button=_("Ask for the transfer"),
+        )
+
+    def _door_action(self, request, queryset, door):
+        title, intro, button, done_text = DOOR_TEXTS[door]
+        form = StatusChangeForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, errors = services.membership_bulk_door(
+                members=queryset, door=door, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            self._report(request, done, errors, done_text)
+            return None
+        return self._reason_page(
+            request, members=queryset, form=form, title=title, intro=intro, button=button, action=f"{door}_selected"
+        )
+
+    def _report(self, request, done, errors, done_text):
+        if done:
+            self.message_user(request, done_text(done) % {"n": done})
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description=_("Suspend selected memberships…"), permissions=["approve"])
+    def suspend_selected(self, request, queryset):
+        return self._door_action(request, queryset, "suspend")
+
+    @admin.action(description=_("Restore selected memberships…"), permissions=["approve"])
+    def restore_selected(self, request, queryset):
+        return self._door_action(request, queryset, "restore")
+
+    @admin.action(description=_("Record selected memberships as lapsed…"), permissions=["approve"])
+    def lapse_selected(self, request, queryset):
+        return self._door_action(request, queryset, "lapse")
+
+    @admin.action(description=_("Record the withdrawal of selected members…"), permissions=["approve"])
+    def withdraw_selected(self, request, queryset):
+        return self._door_action(request, queryset, "withdraw")
+
+    @admin.action(description=_("Transfer selected members to another union…"), permissions=["approve"])
+    def transfer_selected(self, request, queryset):
+        form = TransferForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, errors = services.transfer_bulk_request(
+                members=queryset,
+                to_union=form.cleaned_data["to_union"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            self._report(
+                request,
+                done,
+                errors,
+                lambda n: ngettext("%(n)d transfer asked for.", "%(n)d transfers asked for.", n),
+            )
+            return None
+        return self._transfer_page(request, members=queryset, form=form, action="transfer_selected")
 
     def _get_scoped(self, request, pk):
         return get_object_or_404(self.get_queryset(request), pk=pk)
@@ -199,6 +401,126 @@ class MemberAdmin(
 
     def has_approve_permission(self, request):
         return request.user.has_perm("members.approve_member")
+
+
+@admin.register(MembershipTransfer)
+class MembershipTransferAdmin(admin.ModelAdmin):
+    """Transfers between unions, seen by the officers of both sides (``transfers_visible_to``)."""
+
+    list_display = ["member", "from_unit", "to_union", "state", "requested_by", "requested_at", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["member", "from_unit", "to_union", "requested_by"]
+    search_fields = ["member__name", "member__membership_number"]
+    date_hierarchy = "requested_at"
+    fields = [
+        "member",
+        "from_unit",
+        "to_union",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "state",
+        "to_unit",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    readonly_fields = fields
+    actions = ["accept_selected"]
+    change_form_template = "admin/members/membershiptransfer/change_form.html"
+
+    def get_queryset(self, request):
+        return transfers_visible_to(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False  # asked for from the member's page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of a decision
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("members.approve_member")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/accept/", view(self.accept_view), name="members_membershiptransfer_accept"),
+            path("<int:pk>/decline/", view(self.decline_view), name="members_membershiptransfer_decline"),
+            path("<int:pk>/cancel/", view(self.cancel_view), name="members_membershiptransfer_cancel"),
+        ] + super().get_urls()
+
+    def _get(self, request, pk):
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request).select_related("member", "to_union"), pk=pk)
+
+    def _page(self, request, transfer, form, title, button):
+        return TemplateResponse(
+            request,
+            "admin/members/membershiptransfer/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": transfer,
+                "form": form,
+                "title": title,
+                "button": button,
+            },
+        )
+
+    def _done(self, request, transfer):
+        return redirect(reverse("admin:members_membershiptransfer_change", args=[transfer.pk]))
+
+    def accept_view(self, request, pk):
+        transfer = self._get(request, pk)
+        units = scope_queryset(
+            OrgUnit.objects.filter(transfer.to_union.subtree_q()).order_by("path"), request.user, field=""
+        )
+        form = TransferAcceptForm(request.POST or None, units=units, initial={"unit": transfer.to_union})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.transfer_accept(transfer=transfer, by=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s is now a member in %(unit)s.")
+                    % {"name": transfer.member.name, "unit": form.cleaned_data["unit"]},
+                )
+            return self._done(request, transfer)
+        return self._page(request, transfer, form, _("Accept the transfer"), _("Accept"))
+
+    def decline_view(self, request, pk):
+        return self._undo_view(request, pk, services.transfer_decline, _("Decline the transfer"), _("Decline"))
+
+    def cancel_view(self, request, pk):
+        return self._undo_view(request, pk, services.transfer_cancel, _("Cancel the transfer"), _("Cancel it"))
+
+    def _undo_view(self, request, pk, service, title, button):
+        transfer = self._get(request, pk)
+        form = StatusChangeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(transfer=transfer, by=request.user, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, error_text(exc), messages.ERROR)
+            else:
+                self.message_user(request, _("%(name)s stays an active member.") % {"name": transfer.member.name})
+            return self._done(request, transfer)
+        return self._page(request, transfer, form, title, button)
+
+    @admin.action(description=_("Accept selected transfers into the receiving union"), permissions=["approve"])
+    def accept_selected(self, request, queryset):
+        done, errors = services.transfer_bulk_accept(
+            transfers=queryset.filter(state=MembershipTransfer.State.PENDING), by=request.user
+        )
+        if done:
+            self.message_user(
+                request, ngettext("%(n)d transfer accepted.", "%(n)d transfers accepted.", done) % {"n": done}
+            )
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
 
 
 @admin.register(DuesRecord)

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from lib.dates import month_start
+
 from . import services
 from .models import DuesRecord, Member, OrgUnit, User
 from .roles import CHAIR, OFFICER, WELFARE_OFFICER
@@ -118,3 +120,40 @@ def seed() -> None:
             DuesRecord.objects.create(
                 member=member, period=date(year, month, 1), amount="15.00", paid_on=date(year, month, 10)
             )
+
+    _membership_life(units=units, officer=officer, chair=accounts["chair@demo.unionportal.cn"])
+
+
+def _membership_life(*, units: dict[str, OrgUnit], officer: User, chair: User) -> None:
+    """A membership that lives: a transfer between the two unions (accepted), one waiting for the
+    factory to accept, and a member of the factory who lapsed after three unpaid months."""
+    factory, hospital = units["factory"], units["hospital"]
+    factory.lapse_after_unpaid_months = 3
+    factory.save(update_fields=["lapse_after_unpaid_months"])
+    # The last members added: the other areas' demos take the first ones for their stories.
+    in_factory = list(Member.objects.filter(factory.subtree_q("unit"), status=Member.Status.ACTIVE).order_by("-pk")[:2])
+    in_hospital = Member.objects.filter(unit=units["retirees"], status=Member.Status.ACTIVE).order_by("-pk").first()
+    if len(in_factory) < 2 or in_hospital is None:
+        return
+    lapsing, moving = in_factory
+
+    transfer = services.transfer_request(
+        member=moving, to_union=hospital, by=officer, reason="调入滨江人民医院后勤保障部工作，组织关系随转。"
+    )
+    services.transfer_accept(
+        transfer=transfer, by=chair, unit=units["nursing"], employee_number="YY-0417", note="欢迎来到医院工会。"
+    )
+    services.transfer_request(
+        member=in_hospital, to_union=factory, by=chair, reason="返聘到滨江机械厂担任技术顾问，申请转入机械厂工会。"
+    )
+
+    # Three months without dues: warned last month, lapsed by the monthly job this month.
+    lapsing.dues.all().delete()
+    Member.objects.filter(pk=lapsing.pk).update(lapse_warned_for=month_start(timezone.localdate(), 2))
+    services.membership_change(
+        member=lapsing,
+        to=Member.Status.LAPSED,
+        by=None,
+        note="连续 3 个月未缴纳会费，会籍自动失效。",
+        automatic=True,
+    )

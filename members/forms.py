@@ -90,6 +90,33 @@ class RejectForm(forms.Form):
     )
 
 
+class StatusChangeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason given to the member"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class TransferForm(StatusChangeForm):
+    to_union = UnitChoiceField(
+        label=_("Receiving union"),
+        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.UNION).order_by("path"),
+        help_text=_("Its officers accept the transfer; until then the member stays with your union."),
+    )
+    field_order = ["to_union", "reason"]
+
+
+class TransferAcceptForm(forms.Form):
+    unit = UnitChoiceField(label=_("Into unit"), queryset=OrgUnit.objects.none())
+    employee_number = forms.CharField(label=_("Employee number at the new employer"), max_length=40, required=False)
+    note = forms.CharField(
+        label=_("Note to the member"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
 class OptionalMailForm(forms.Form):
     wants_optional_mail = forms.BooleanField(
         label=_("Send me birthday greetings and dues reminders by e-mail"),

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.cache import cache
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -99,6 +100,17 @@ class OrgUnit(MP_Node):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Read on the member's grassroots union (``Member.union``); empty: no automatic lapse.
+    lapse_after_unpaid_months = models.PositiveSmallIntegerField(
+        _("lapse after unpaid months"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(24)],
+        help_text=_(
+            "For a grassroots union: a member with this many months in a row without dues lapses automatically, "
+            "warned a month before. Empty: never (the default)."
+        ),
+    )
     node_order_by = ["name"]
 
     class Meta:
@@ -187,6 +199,9 @@ class Member(models.Model):
         help_text=_("Birthday greetings and dues reminders. Notices about your own requests are always sent."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # The dues month the last lapse warning was about: claimed before the warning is queued,
+    # so each member is warned once per month (members.lapses).
+    lapse_warned_for = models.DateField(_("lapse warning sent for"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["card_token"])
 
     # The admin search's indexes (members.search; migration 0003_search_indexes, PostgreSQL).
@@ -251,6 +266,71 @@ class MembershipEvent(StateChange):
     class Meta(StateChange.Meta):
         verbose_name = _("membership change")
         verbose_name_plural = _("membership changes")
+
+
+class MembershipTransfer(models.Model):
+    """A member moving to another grassroots union: asked by the union they leave, accepted by the one they join.
+
+    While it waits the member is "transferred out" and still in their old unit; when the
+    receiving union accepts, the same member row (their history, dues and requests with it)
+    moves into the unit the receiving officer chose, and is active again. The row stays
+    visible to the officers of both sides.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("transfer", "waiting for the receiving union")
+        ACCEPTED = "accepted", pgettext_lazy("transfer", "accepted")
+        DECLINED = "declined", pgettext_lazy("transfer", "declined")
+        CANCELLED = "cancelled", pgettext_lazy("transfer", "cancelled")
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers")
+    from_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("from unit"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_union = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("receiving union"),
+        on_delete=models.PROTECT,
+        related_name="transfers_in",
+        limit_choices_to={"kind": OrgUnit.Kind.UNION},
+    )
+    to_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("into unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("membership transfer")
+        verbose_name_plural = _("membership transfers")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(state="pending"), name="one_pending_transfer_per_member"
+            ),
+            models.CheckConstraint(condition=~Q(state="accepted") | Q(to_unit__isnull=False), name="accepted_has_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} → {self.to_union}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
 
 
 class DuesRecord(models.Model):

@@ -23,6 +23,7 @@ ROLE_PERMISSIONS = {
         "members.approve_member",
         "members.export_member",
         "members.view_membershipevent",
+        "members.view_membershiptransfer",
         "members.view_duesrecord",
         "members.add_duesrecord",
         "members.change_duesrecord",

@@ -1,7 +1,10 @@
 """Reads shared by the worker pages of every area: the signed-in worker's own
-member profile and the units above a unit."""
+member profile and the units above a unit; and who sees a membership transfer."""
 
-from .models import Member, OrgUnit
+from django.db.models import QuerySet
+
+from .models import Member, MembershipTransfer, OrgUnit
+from .scoping import unit_scope_q
 
 
 def member_for_user(user) -> Member | None:
@@ -28,3 +31,17 @@ def ancestor_paths(unit: OrgUnit) -> list[str]:
     """Paths of the units above ``unit``: prefixes of its materialised path, no query."""
     step = OrgUnit.steplen
     return [unit.path[:end] for end in range(step, len(unit.path), step)]
+
+
+def transfers_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Transfers an officer sees: those out of their part of the tree (the history they
+    recorded stays theirs after the member has gone) and those into it (to decide, and after)."""
+    queryset = MembershipTransfer.objects.all() if queryset is None else queryset
+    out_of = unit_scope_q(user, "from_unit", MembershipTransfer)
+    if out_of is None:  # a superuser
+        return queryset
+    return queryset.filter(out_of | unit_scope_q(user, "to_union") | unit_scope_q(user, "to_unit"))
+
+
+def pending_transfer_of(member: Member) -> MembershipTransfer | None:
+    return member.transfers.filter(state=MembershipTransfer.State.PENDING).select_related("to_union").first()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import data_export, erasure
-from .models import DeletionRequest, Member, MembershipEvent, OrgUnit, User
+from .models import DeletionRequest, Member, MembershipEvent, MembershipTransfer, OrgUnit, User
 from .notify import member_notify
 from .scoping import user_may_see_unit
 
@@ -26,7 +26,17 @@ TRANSITIONS: dict[str, set[str]] = {
     S.SUSPENDED: {S.ACTIVE, S.LAPSED, S.WITHDRAWN},
     S.LAPSED: {S.APPLICANT, S.ACTIVE},
     S.WITHDRAWN: {S.APPLICANT},
-    S.TRANSFERRED: set(),
+    # Back to active when the receiving union accepts (or the transfer is declined or cancelled).
+    S.TRANSFERRED: {S.ACTIVE},
+}
+# Moves made only through the transfer services below, never through ``membership_change``.
+TRANSFER_MOVES = {(S.ACTIVE, S.TRANSFERRED), (S.TRANSFERRED, S.ACTIVE)}
+# The officers' doors: the status each leads to and the statuses it opens from.
+DOORS: dict[str, tuple[str, set[str]]] = {
+    "suspend": (S.SUSPENDED, {S.ACTIVE}),
+    "restore": (S.ACTIVE, {S.SUSPENDED, S.LAPSED}),
+    "lapse": (S.LAPSED, {S.ACTIVE, S.SUSPENDED}),
+    "withdraw": (S.WITHDRAWN, {S.ACTIVE, S.SUSPENDED}),
 }
 # Changes a worker makes themselves; every other one is an officer's.
 WORKER_TRANSITIONS = {
@@ -40,7 +50,11 @@ WORKER_TRANSITIONS = {
 CARD_SALT = "members.card"
 
 
-def _check_officer(*, by: User, member: Member, perm: str = "members.approve_member") -> None:
+APPROVE = "members.approve_member"
+TRANSFER_MAIL = "membership-transfer"
+
+
+def _check_officer(*, by: User, member: Member, perm: str = APPROVE) -> None:
     if not (by.is_active and by.is_staff and by.has_perm(perm) and user_may_see_unit(by, member.unit)):
         raise PermissionDenied(_("You may not change this member's membership."))
 
@@ -118,28 +132,72 @@ def member_update(*, member: Member, **fields) -> Member:
     return member
 
 
-@transaction.atomic
-def membership_change(*, member: Member, to: str, by: User | None, note: str = "") -> Member:
-    """Move a member to another status, if that move is allowed, and record it.
+def _lock_member(member: Member) -> Member:
+    return Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=member.pk)
 
-    Workers may only apply or withdraw their own application; all other
-    changes need an officer with the approval permission over the member's unit.
-    """
-    member = Member.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=member.pk)
-    if to not in TRANSITIONS.get(member.status, set()):
+
+def _check_move(*, member: Member, to: str, allowed: set[str] | None = None) -> None:
+    if to not in TRANSITIONS.get(member.status, set()) or (allowed is not None and member.status not in allowed):
         raise ValidationError(
             _("A membership cannot go from “%(from)s” to “%(to)s”.")
             % {"from": member.get_status_display(), "to": S(to).label}
         )
+
+
+def _needs_reason(*, from_state: str, to: str, is_self: bool) -> bool:
+    """Every officer's decision on a membership is explained to the member, except an approval."""
+    if is_self:
+        return False
+    return to != S.ACTIVE or from_state != S.APPLICANT
+
+
+@transaction.atomic
+def membership_change(
+    *,
+    member: Member,
+    to: str,
+    by: User | None,
+    note: str = "",
+    automatic: bool = False,
+    from_states: set[str] | None = None,
+) -> Member:
+    """Move a member to another status, if that move is allowed, and record it.
+
+    Workers may only apply or withdraw their own application; all other
+    changes need an officer with the approval permission over the member's unit,
+    and a reason for the member (an approval aside). ``automatic`` is the lapse
+    job's door (``by`` is then ``None``): only to "lapsed", with its note.
+    Transfers have their own services below. ``from_states`` narrows the statuses
+    the move may start from (a door: "restore" does not approve an application).
+    """
+    member = _lock_member(member)
+    _check_move(member=member, to=to, allowed=from_states)
+    if (member.status, to) in TRANSFER_MOVES:
+        raise ValidationError(_("A membership moves to another union through a transfer."))
+    note = (note or "").strip()
     is_self = by is not None and member.user_id == by.pk
-    if not (is_self and (member.status, to) in WORKER_TRANSITIONS):
+    if automatic:
+        if by is not None or to != S.LAPSED:
+            raise PermissionDenied(_("You may not change this member's membership."))
+    elif not (is_self and (member.status, to) in WORKER_TRANSITIONS):
         if by is None:
             raise PermissionDenied(_("You may not change this member's membership."))
         _check_officer(by=by, member=member)
-    if to == S.REJECTED and not note.strip():
-        raise ValidationError(_("Give the applicant a reason for the rejection."))
+    if not note and _needs_reason(from_state=member.status, to=to, is_self=is_self or automatic):
+        if to == S.REJECTED:
+            raise ValidationError(_("Give the applicant a reason for the rejection."))
+        raise ValidationError(_("Give the member the reason for this change."))
     if to == S.APPLICANT and member.privacy_consent_at is None:
         raise ValidationError(_("Please accept the privacy notice."))
+    _record_status(member=member, to=to, by=by, note=note)
+    return member
+
+
+def _record_status(*, member: Member, to: str, by: User | None, note: str, template: str = "", **context) -> None:
+    """Write the timeline row, save the status and tell the member (in the caller's transaction)."""
+    if not template:
+        welcome = to == S.ACTIVE and member.status == S.APPLICANT
+        template = "membership-welcome" if welcome else "membership-status"
     MembershipEvent.record(member, to=to, by=by, note=note)  # sets member.status, saved below
     fields = ["status"]
     if to == S.ACTIVE and not member.membership_number:
@@ -147,8 +205,30 @@ def membership_change(*, member: Member, to: str, by: User | None, note: str = "
         member.joined_on = timezone.localdate()
         fields += ["membership_number", "joined_on"]
     member.save(update_fields=fields)
-    _notify_status(member=member, note=note)
-    return member
+    _notify_status(member=member, note=note, template=template, **context)
+
+
+def membership_door(*, member: Member, door: str, by: User, reason: str) -> Member:
+    """An officer's door (``DOORS``: suspend, restore, lapse, withdraw), with the reason the member is told."""
+    to, opens_from = DOORS[door]
+    return membership_change(member=member, to=to, by=by, note=reason, from_states=opens_from)
+
+
+def membership_bulk_door(*, members, door: str, by: User, reason: str) -> tuple[int, list[str]]:
+    """``membership_door`` for each member in turn; returns how many and the errors of the others."""
+    return _each(members, lambda member: membership_door(member=member, door=door, by=by, reason=reason))
+
+
+def _each(items, change) -> tuple[int, list[str]]:
+    """Apply ``change`` to each item in its own transaction; returns how many and the others' errors."""
+    done, errors = 0, []
+    for item in items:
+        try:
+            change(item)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            errors.append(f"{item}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    return done, errors
 
 
 def membership_number_for(member: Member) -> str:
@@ -170,18 +250,10 @@ def membership_reject(*, member: Member, by: User, reason: str) -> Member:
 
 def membership_bulk_approve(*, members, by: User) -> tuple[int, list[str]]:
     """Approve each applicant in turn; returns how many and the errors of the others."""
-    approved, errors = 0, []
-    for member in members:
-        try:
-            membership_approve(member=member, by=by)
-            approved += 1
-        except (ValidationError, PermissionDenied) as exc:
-            errors.append(f"{member}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-    return approved, errors
+    return _each(members, lambda member: membership_approve(member=member, by=by))
 
 
-def _notify_status(*, member: Member, note: str) -> None:
-    template = "membership-welcome" if member.status == S.ACTIVE else "membership-status"
+def _notify_status(*, member: Member, note: str, template: str, **extra) -> None:
     member_notify(
         member=member,
         key=f"membership:{member.pk}:{member.events.count()}:{member.status}",
@@ -194,8 +266,134 @@ def _notify_status(*, member: Member, note: str) -> None:
             "note": note,
             "profile_url": settings.SITE_URL + reverse("members:profile"),
             "card_url": settings.SITE_URL + reverse("members:card"),
+            **extra,
         },
     )
+
+
+# --- Transfers to another grassroots union ------------------------------------------
+
+
+def _check_receiving_officer(*, by: User, transfer: MembershipTransfer) -> None:
+    if not (by.is_active and by.is_staff and by.has_perm(APPROVE) and user_may_see_unit(by, transfer.to_union)):
+        raise PermissionDenied(_("Only an officer of the receiving union decides on this transfer."))
+
+
+def _lock_transfer(transfer: MembershipTransfer) -> MembershipTransfer:
+    transfer = (
+        MembershipTransfer.objects.select_for_update(of=("self",))
+        .select_related("to_union", "from_unit")
+        .get(pk=transfer.pk)
+    )
+    if not transfer.is_pending:
+        raise ValidationError(_("This transfer has already been decided."))
+    return transfer
+
+
+def _transfer_context(transfer: MembershipTransfer) -> dict:
+    return {
+        "transfer_state": transfer.state,
+        "from_union": transfer.from_unit.grassroots_union.name,
+        "to_union": transfer.to_union.name,
+        "to_unit": transfer.to_unit.name if transfer.to_unit_id else "",
+    }
+
+
+@transaction.atomic
+def transfer_request(*, member: Member, to_union: OrgUnit, by: User, reason: str) -> MembershipTransfer:
+    """The member's union asks another grassroots union to take the member over.
+
+    The member is "transferred out" until the receiving union accepts (or declines,
+    or the sending officer cancels): their membership is then active again.
+    """
+    member = _lock_member(member)
+    _check_officer(by=by, member=member)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the member the reason for this change."))
+    if to_union.kind != OrgUnit.Kind.UNION or to_union.pk == member.union_id:
+        raise ValidationError(_("Choose another grassroots union to receive the member."))
+    _check_move(member=member, to=S.TRANSFERRED)
+    transfer = MembershipTransfer.objects.create(
+        member=member, from_unit=member.unit, to_union=to_union, reason=reason, requested_by=by
+    )
+    note = _("To %(union)s: %(reason)s") % {"union": to_union.name, "reason": reason}
+    _record_status(
+        member=member, to=S.TRANSFERRED, by=by, note=note, template=TRANSFER_MAIL, **_transfer_context(transfer)
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(
+    *, transfer: MembershipTransfer, by: User, unit: OrgUnit | None = None, employee_number: str = "", note: str = ""
+) -> MembershipTransfer:
+    """The receiving union takes the member in, into ``unit`` (the union itself by default).
+
+    The member row moves, with every record that hangs on it: from now on the
+    receiving union's officers see the member, the old union's no longer do
+    (they keep seeing this transfer). The employee number is the new employer's
+    (empty unless given).
+    """
+    transfer = _lock_transfer(transfer)
+    _check_receiving_officer(by=by, transfer=transfer)
+    unit = unit or transfer.to_union
+    if not (transfer.to_union.contains(unit) and user_may_see_unit(by, unit)):
+        raise ValidationError(_("Choose a unit of the receiving union."))
+    member = _lock_member(transfer.member)
+    employee_number = (employee_number or "").strip()
+    if employee_number and Member.objects.filter(union=transfer.to_union, employee_number=employee_number).exists():
+        raise ValidationError(_("This employee number is already registered in the receiving union."))
+    member.unit, member.employee_number = unit, employee_number
+    member.save(update_fields=["unit", "union", "employee_number"])
+    transfer.state, transfer.to_unit = MembershipTransfer.State.ACCEPTED, unit
+    transfer.decided_by, transfer.decided_at, transfer.decision_note = by, timezone.now(), (note or "").strip()
+    transfer.save()
+    event_note = _("Received by %(union)s into %(unit)s.") % {"union": transfer.to_union.name, "unit": unit.name}
+    if transfer.decision_note:
+        event_note = f"{event_note} {transfer.decision_note}"
+    _record_status(
+        member=member, to=S.ACTIVE, by=by, note=event_note, template=TRANSFER_MAIL, **_transfer_context(transfer)
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_decline(*, transfer: MembershipTransfer, by: User, reason: str) -> MembershipTransfer:
+    """The receiving union refuses: the member stays in their union, active again."""
+    transfer = _lock_transfer(transfer)
+    _check_receiving_officer(by=by, transfer=transfer)
+    return _transfer_undo(transfer=transfer, by=by, reason=reason, state=MembershipTransfer.State.DECLINED)
+
+
+@transaction.atomic
+def transfer_cancel(*, transfer: MembershipTransfer, by: User, reason: str) -> MembershipTransfer:
+    """The sending union takes its request back: the member stays, active again."""
+    transfer = _lock_transfer(transfer)
+    _check_officer(by=by, member=transfer.member)
+    return _transfer_undo(transfer=transfer, by=by, reason=reason, state=MembershipTransfer.State.CANCELLED)
+
+
+def _transfer_undo(*, transfer: MembershipTransfer, by: User, reason: str, state: str) -> MembershipTransfer:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the member the reason for this change."))
+    member = _lock_member(transfer.member)
+    transfer.state, transfer.decision_note = state, reason
+    transfer.decided_by, transfer.decided_at = by, timezone.now()
+    transfer.save()
+    context = _transfer_context(transfer)
+    _record_status(member=member, to=S.ACTIVE, by=by, note=reason, template=TRANSFER_MAIL, **context)
+    return transfer
+
+
+def transfer_bulk_request(*, members, to_union: OrgUnit, by: User, reason: str) -> tuple[int, list[str]]:
+    return _each(members, lambda member: transfer_request(member=member, to_union=to_union, by=by, reason=reason))
+
+
+def transfer_bulk_accept(*, transfers, by: User) -> tuple[int, list[str]]:
+    """Accept each transfer into its receiving union itself (the officer may move members on later)."""
+    return _each(transfers, lambda transfer: transfer_accept(transfer=transfer, by=by))
 
 
 # --- Organisation tree -------------------------------------------------------

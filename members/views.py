@@ -21,7 +21,7 @@ from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, Profile
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Member
 from .permissions import officer_required, require_officer_for_unit
-from .selectors import member_for_user
+from .selectors import member_for_user, pending_transfer_of
 
 
 @login_required
@@ -31,7 +31,10 @@ def profile(request):
         return redirect("members:profile-create")
     events = member.events.select_related("by").order_by("-at", "-id")
     dues = member.dues.all()[:24]
-    return render(request, "members/profile.html", {"member": member, "events": events, "dues": dues})
+    context = {"member": member, "events": events, "dues": dues}
+    if member.status == Member.Status.TRANSFERRED:
+        context["pending_transfer"] = pending_transfer_of(member)
+    return render(request, "members/profile.html", context)
 
 
 @login_required

@@ -37,3 +37,17 @@ def test_the_demo_gives_the_unions_a_budget_for_this_year():
 
     call_command("seed_demo")
     assert Budget.objects.filter(year=timezone.localdate().year).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_membership_that_lives():
+    from members.models import MembershipTransfer
+    from welfare.models import WelfareRequest
+
+    call_command("seed_demo")
+    transfers = dict(MembershipTransfer.objects.values_list("state", "to_union__name"))
+    assert transfers == {"accepted": "滨江人民医院工会", "pending": "滨江机械厂工会"}
+    lapsed = Member.objects.get(status=Member.Status.LAPSED)
+    assert lapsed.union.lapse_after_unpaid_months == 3
+    assert lapsed.events.get(to_state="lapsed").by is None
+    assert WelfareRequest.objects.filter(state="needs_info", clock_paused_at__isnull=False).exists()

@@ -202,6 +202,7 @@ class WelfareRequestAdmin(
         "first_response_due",
         "first_response_at",
         "decision_due",
+        "clock_paused_at",
         "member__name",
         "member__unit__name",
         "request_type__name",
@@ -228,6 +229,8 @@ class WelfareRequestAdmin(
         "submitted_at",
         "first_response_due",
         "decision_due",
+        "clock_paused_at",
+        "paused_days",
         "first_response_at",
         "filing",
         "granted_amount",
@@ -260,6 +263,8 @@ class WelfareRequestAdmin(
                     "submitted_at",
                     "first_response_due",
                     "decision_due",
+                    "clock_paused_at",
+                    "paused_days",
                     "first_response_at",
                     "filing",
                 )
@@ -331,6 +336,12 @@ class WelfareRequestAdmin(
         if obj.is_overdue():
             return format_html(
                 '<strong class="wf-overdue">{} · {}</strong>', obj.decision_due.isoformat(), gettext("overdue")
+            )
+        if obj.is_clock_paused:
+            return format_html(
+                "{} · {}",
+                obj.decision_due.isoformat(),
+                gettext("paused, %(days)d days left") % {"days": obj.days_left_when_resumed},
             )
         return obj.decision_due.isoformat() if obj.is_open else "—"
 

@@ -45,6 +45,7 @@ def _age(request: WelfareRequest, days: int) -> None:
         submitted_at=request.submitted_at - back,
         first_response_due=request.first_response_due - back,
         decision_due=request.decision_due - back,
+        clock_paused_at=F("clock_paused_at") - back,  # stays empty when the clock runs
     )
     request.transitions.update(at=F("at") - back)
     request.messages.update(created_at=F("created_at") - back)
@@ -133,7 +134,7 @@ def seed() -> None:
         services.request_assign(request=illness, officer=None, by=chair)
         _age(illness, 9)
 
-    # 4. Wage arrears, waiting for the worker's documents.
+    # 4. Wage arrears, waiting for the worker's documents: its clock is paused.
     if len(colleagues) >= 2:
         wages = submit(colleagues[1], "wage-arrears", "外包的装卸班组已经两个月没有发工资了，班组长说公司资金紧张。")
         move(wages, S.IN_REVIEW, officer)

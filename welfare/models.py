@@ -7,7 +7,7 @@ cannot skip the state machine.
 """
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -237,6 +237,15 @@ class WelfareRequest(models.Model):
     first_response_due = models.DateField(_("first response due"))
     decision_due = models.DateField(_("decision due"))
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    # While the request waits for the worker's information its clock stands still: the due
+    # dates move on by the days it waited when the worker answers (``clock_resume``).
+    clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True, editable=False)
+    paused_days = models.PositiveIntegerField(
+        _("days paused"),
+        default=0,
+        editable=False,
+        help_text=_("Days the request waited for the worker's information."),
+    )
     granted_amount = models.DecimalField(_("amount granted"), max_digits=10, decimal_places=2, null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(
@@ -352,6 +361,43 @@ class WelfareRequest(models.Model):
     @property
     def is_confidential(self) -> bool:
         return self.sensitivity == self.Sensitivity.CONFIDENTIAL
+
+    # --- the service-level clock --------------------------------------------------
+    #
+    # Due dates are calendar days. While the request waits for the worker ("needs
+    # information") the clock is paused and nothing is overdue; when it resumes, both due
+    # dates move on by the days it waited. The stored dates are therefore always the ones
+    # that count: the worker's page, the admin, the digest and the dashboard read them.
+
+    @property
+    def is_clock_paused(self) -> bool:
+        return self.clock_paused_at is not None
+
+    def days_paused_until(self, moment) -> int:
+        """Calendar days between the pause and ``moment`` (0 when the clock is running)."""
+        if self.clock_paused_at is None:
+            return 0
+        return max((timezone.localdate(moment) - timezone.localdate(self.clock_paused_at)).days, 0)
+
+    @property
+    def days_left_when_resumed(self) -> int:
+        """Days the office has left for its decision once the worker answers (while paused)."""
+        if self.clock_paused_at is None:
+            return 0
+        return max((self.decision_due - timezone.localdate(self.clock_paused_at)).days, 0)
+
+    def clock_pause(self, moment) -> None:
+        if self.clock_paused_at is None:
+            self.clock_paused_at = moment
+
+    def clock_resume(self, moment) -> int:
+        """Move both due dates on by the days paused; returns those days."""
+        days = self.days_paused_until(moment)
+        self.first_response_due += timedelta(days=days)
+        self.decision_due += timedelta(days=days)
+        self.paused_days += days
+        self.clock_paused_at = None
+        return days
 
     def is_overdue(self, today: date | None = None) -> bool:
         """Same rule as ``overdue_q``: the office missed the first answer or the decision."""

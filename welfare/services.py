@@ -316,6 +316,7 @@ def request_transition(
     )
     if acting_as == "officer" and request.first_response_at is None:
         request.first_response_at = now
+    _move_clock(request=request, from_state=from_state, to=to, now=now)
     _save_state(request=request, to=to, by=by)
     _record(request=request, from_state=from_state, by=by, note=note, at=now)
     return request
@@ -386,6 +387,14 @@ def _apply_decision(
     elif to == S.IN_REVIEW and from_state == S.AWAITING_CHAIR:
         request.granted_amount = None  # the chair sent the proposal back
     return to
+
+
+def _move_clock(*, request: WelfareRequest, from_state: str, to: str, now) -> None:
+    """The clock stops while the request waits for the worker and runs on when it leaves that state."""
+    if to == S.NEEDS_INFO:
+        request.clock_pause(now)
+    elif from_state == S.NEEDS_INFO:
+        request.clock_resume(now)
 
 
 def _save_state(*, request: WelfareRequest, to: str, by: User) -> None:
@@ -630,6 +639,8 @@ def _notify_transition(*, request: WelfareRequest, transition: RequestTransition
             "note": transition.note,
             "granted_amount": granted,
             "first_response_due": request.first_response_due,
+            "decision_due": request.decision_due if request.is_open and not request.is_clock_paused else None,
+            "days_left": request.days_left_when_resumed,
             "on_behalf": request.on_behalf,
             "detail_url": _detail_url(request),
         },
