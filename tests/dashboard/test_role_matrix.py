@@ -68,6 +68,8 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "welfare.WelfareRequest": same("vacx", ["assign_to_me", "close_selected", "mark_paid", "start_review"]),
     "welfare.RequestType": same("vc"),
     "welfare.BenefitScheme": same("vac"),
+    # The case page's canned replies: every officer keeps them (none deletes: switch one off instead).
+    "welfare.CannedReply": same("vac"),
     # Back office: imports for every officer; the chair sets the budgets.
     "members.ImportJob": same("va"),
     "welfare.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
