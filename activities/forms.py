@@ -71,3 +71,16 @@ class ActivityAdminForm(forms.ModelForm):
         if self.instance.pk:
             services.activity_capacity_check(activity=self.instance, capacity=capacity)
         return capacity
+
+
+class DoorForm(forms.Form):
+    """The check-in screen: a membership number typed at the door, or what the camera read off the card."""
+
+    card = forms.CharField(
+        label=_("Membership number"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True}
+        ),
+        help_text=_("Type the number on the member card, or scan its QR code."),
+    )
