@@ -47,6 +47,12 @@ def test_an_officer_takes_the_oldest_overdue_case_from_the_queue_and_asks_for_in
     clerk = journey.person("officer")
     log_in(clerk, officer.email, PASSWORD, totp_secret=give_authenticator(officer))
     clerk.check("admin-index")
+    # The header's search box finds the case by its reference.
+    clerk.page.locator("#bo-search").fill(oldest.reference)
+    with clerk.page.expect_navigation():
+        clerk.page.locator("#bo-search").press("Enter")
+    clerk.check("search")
+    assert oldest.reference in clerk.main.locator(".bo-search-group").inner_text()
     clerk.goto("/admin/welfare/welfarerequest/queue/")
     clerk.check("queue")
     first = clerk.main.locator("[data-queue-link]").first
