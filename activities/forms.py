@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import label_split_datetimes
+
 from . import services
 from .models import Activity
 
@@ -65,6 +67,10 @@ class ActivityAdminForm(forms.ModelForm):
             "retired",
             "eligible_units",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_split_datetimes(self)
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
