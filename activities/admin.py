@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, ExpressionWrapper, F, FloatField
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,8 +27,8 @@ from lib.errors import error_text
 from members.models import Member, OrgUnit
 from members.scoping import UnitScopedAdminMixin, scope_queryset
 
-from . import services
-from .forms import ActivityAdminForm, CancelActivityForm
+from . import selectors, services
+from .forms import ActivityAdminForm, CancelActivityForm, DoorForm
 from .models import Activity, EligibilityOverride, LotteryDraw, Rating, Registration, RegistrationEvent
 
 
@@ -346,6 +346,8 @@ class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, Simpl
             path("<int:pk>/cancel/", one(self.cancel_view), name="activities_activity_cancel"),
             path("<int:pk>/draw/", one(self.draw_view), name="activities_activity_draw"),
             path("<int:pk>/no-shows/", one(self.no_shows_view), name="activities_activity_no_shows"),
+            path("<int:pk>/check-in/", one(self.door_view), name="activities_activity_door"),
+            path("<int:pk>/check-in/counts/", one(self.door_counts_view), name="activities_activity_door_counts"),
         ] + super().get_urls()
 
     def _one(self, request, pk):
@@ -378,6 +380,76 @@ class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, Simpl
         if request.method == "POST" and self.has_check_in_permission(request):
             self.record_no_shows(request, self._one(request, pk))
         return self._back(pk)
+
+    # --- the check-in screen at the door (a phone in the volunteer's hand) ---------
+
+    def _door_activity(self, request, pk):
+        activity = get_object_or_404(self._one(request, pk))
+        if not self.has_check_in_permission(request):
+            raise PermissionDenied
+        return activity
+
+    def door_view(self, request, pk):
+        """Type a membership number or scan a card: who it is, whether they have a place; check in or undo."""
+        activity = self._door_activity(request, pk)
+        form, lookup, outcome = DoorForm(), None, ""
+        if request.method == "POST" and "undo" in request.POST:
+            outcome = self._door_undo(request, activity)
+        elif request.method == "POST":
+            form = DoorForm(request.POST)
+            if form.is_valid():
+                lookup = selectors.door_lookup(activity=activity, officer=request.user, text=form.cleaned_data["card"])
+                outcome = self._door_check_in(request, lookup)
+                form = DoorForm()  # the field is empty again for the next card
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": activity,
+            "title": _("Check-in"),
+            "form": form,
+            "lookup": lookup,
+            "outcome": outcome,
+            "counts": selectors.door_counts(activity),
+            "recent": selectors.door_recent(activity),
+            "check_in_open": activity.status == Activity.Status.PUBLISHED
+            and timezone.now() >= activity.starts_at - services.CHECK_IN_OPENS_BEFORE,
+        }
+        return TemplateResponse(request, "admin/activities/activity/door.html", context)
+
+    def _door_check_in(self, request, lookup) -> str:
+        registration = lookup.registration
+        if registration is None:
+            return "unknown" if lookup.member is None else "no_place"
+        if registration.status == Registration.Status.ATTENDED:
+            return "already"
+        if registration.status not in (Registration.Status.CONFIRMED, Registration.Status.NO_SHOW):
+            return "no_place"
+        try:
+            services.registration_check_in(registration=registration, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+            return "refused"
+        registration.refresh_from_db()
+        return "checked_in"
+
+    def _door_undo(self, request, activity) -> str:
+        pk = request.POST.get("undo", "")
+        registration = activity.registrations.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 12 else None
+        if registration is None:
+            raise Http404
+        try:
+            services.registration_check_in_undo(registration=registration, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+            return "refused"
+        messages.success(
+            request, _("Check-in of %(name)s undone: the place is theirs again.") % {"name": registration.member.name}
+        )
+        return "undone"
+
+    def door_counts_view(self, request, pk):
+        """The live counts, for the check-in screens of every volunteer at the door (polled)."""
+        return JsonResponse(selectors.door_counts(self._door_activity(request, pk)))
 
 
 # --- Registrations (participants) -------------------------------------------------

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import label_split_datetimes
+
 from . import services
 from .models import Activity
 
@@ -66,8 +68,25 @@ class ActivityAdminForm(forms.ModelForm):
             "eligible_units",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_split_datetimes(self)
+
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]
         if self.instance.pk:
             services.activity_capacity_check(activity=self.instance, capacity=capacity)
         return capacity
+
+
+class DoorForm(forms.Form):
+    """The check-in screen: a membership number typed at the door, or what the camera read off the card."""
+
+    card = forms.CharField(
+        label=_("Membership number"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True}
+        ),
+        help_text=_("Type the number on the member card, or scan its QR code."),
+    )

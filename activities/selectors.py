@@ -4,6 +4,7 @@ Each function runs a fixed number of queries, however many activities and
 registrations there are (the query-count tests hold them to it).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -29,6 +30,7 @@ from django.utils.translation import ngettext
 from members.models import Member, User
 from members.scoping import scope_queryset
 from members.selectors import ancestor_paths
+from members.services import member_from_card_token
 
 from .models import Activity, EligibilityOverride, Registration
 from .services import CHECK_IN_OPENS_BEFORE, Eligibility, eligibility_check
@@ -251,4 +253,64 @@ def feed_registrations(*, member: Member, now: datetime | None = None) -> QueryS
         .exclude(status=R.CANCELLED, activity__status=Activity.Status.PUBLISHED)
         .select_related("activity__unit")
         .order_by("activity__starts_at", "id")
+    )
+
+
+# --- The check-in screen at the door -------------------------------------------------
+
+# What a scanned member card's QR code holds: the card page's address, ending in the signed token.
+CARD_ADDRESS = re.compile(r"/card/scan/(?P<token>[^/?#\s]+)/?")
+
+
+@dataclass(frozen=True)
+class DoorLookup:
+    """Who a typed or scanned card belongs to, and their registration for this activity (if any)."""
+
+    text: str
+    member: Member | None
+    registration: Registration | None
+
+
+def door_lookup(*, activity: Activity, officer: User, text: str) -> DoorLookup:
+    """Find the card's member: a membership number typed at the door, or the card's scanned address.
+
+    An officer learns who a card belongs to only when the member is registered
+    for this activity or belongs to the officer's part of the tree.
+    """
+    text = (text or "").strip()[:300]
+    match = CARD_ADDRESS.search(text)
+    if match:
+        member = member_from_card_token(match.group("token"))
+    elif text:
+        number = "".join(text.split()).upper()
+        member = Member.objects.select_related("unit").filter(membership_number=number).first()
+    else:
+        member = None
+    if member is None:
+        return DoorLookup(text, None, None)
+    registration = (
+        with_queue_position(Registration.objects.filter(activity=activity, member=member))
+        .select_related("member__unit", "activity")
+        .first()
+    )
+    if registration is None and not scope_queryset(Member.objects.filter(pk=member.pk), officer, "unit").exists():
+        member = None
+    return DoorLookup(text, member, registration)
+
+
+def door_counts(activity: Activity) -> dict[str, int]:
+    """Expected (everyone holding a place), checked in and waiting: one query."""
+    return Registration.objects.filter(activity=activity).aggregate(
+        expected=Count("pk", filter=Q(status__in=[R.CONFIRMED, R.ATTENDED])),
+        checked_in=Count("pk", filter=Q(status=R.ATTENDED)),
+        waiting=Count("pk", filter=Q(status=R.WAITING)),
+    )
+
+
+def door_recent(activity: Activity, *, limit: int = 8) -> list[Registration]:
+    """The latest check-ins, newest first, each with its undo button."""
+    return list(
+        Registration.objects.filter(activity=activity, status=R.ATTENDED)
+        .select_related("member__unit")
+        .order_by("-checked_in_at", "-id")[:limit]
     )

@@ -7,16 +7,18 @@ outside their reach exists: they get 404. Every change goes through
 ``welfare.services``.
 """
 
+import copy
 import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +33,8 @@ from members.scoping import UnitScopedAdminMixin, scope_queryset
 from members.search import IndexedSearchMixin
 
 from . import selectors, services
-from .forms import DecisionForm, MessageForm, MoveForm, OnBehalfForm, TriageForm
-from .models import APPROVE_OVER_THRESHOLD, BenefitScheme, Budget, RequestType, WelfareRequest
+from .forms import CaseForm, DecisionForm, MessageForm, MoveForm, OnBehalfForm, TriageForm
+from .models import APPROVE_OVER_THRESHOLD, BenefitScheme, Budget, CannedReply, RequestType, WelfareRequest
 
 S = WelfareRequest.State
 REFERENCE = re.compile(r"WF-\d{4}-\d{6,}")
@@ -278,6 +280,7 @@ class WelfareRequestAdmin(
 
     class Media:
         css = {"all": ["welfare/admin.css"]}
+        js = ["welfare/admin.js"]
 
     # --- What the officer may see: THE visibility rule --------------------------
 
@@ -420,6 +423,8 @@ class WelfareRequestAdmin(
             path("<int:pk>/move/<str:to>/", wrap(self.move_view), name="welfare_welfarerequest_move"),
             path("<int:pk>/message/", wrap(self.message_view), name="welfare_welfarerequest_message"),
             path("<int:pk>/assign-me/", wrap(self.assign_me_view), name="welfare_welfarerequest_assign_me"),
+            path("<int:pk>/act/", wrap(self.act_view), name="welfare_welfarerequest_act"),
+            path("queue/", wrap(self.queue_view), name="welfare_welfarerequest_queue"),
         ] + super().get_urls()
 
     def _change_url(self, obj) -> str:
@@ -484,9 +489,77 @@ class WelfareRequestAdmin(
             and obj.assigned_to_id != request.user.pk
             and obj.state not in WelfareRequest.FINISHED_STATES,
             "message_form": MessageForm(),
+            "grant_summary_html": _grant_summary_html(selectors.grant_summary(obj)),
+            "earlier_requests": obj.member.welfare_requests.exclude(pk=obj.pk).count(),
             **(extra_context or {}),
         }
+        if may_change and "case_form" not in context:
+            context["case_form"] = self._case_form(request, obj)
         return super().change_view(request, object_id, form_url, context)
+
+    def _case_form(self, request, obj, data=None, files=None) -> CaseForm:
+        moves = [(to, _move_label(obj, to).rstrip("…")) for to in services.moves_for(request=obj, user=request.user)]
+        return CaseForm(
+            data,
+            files,
+            moves=moves,
+            assignable=selectors.officers_for(obj),
+            canned_replies=selectors.canned_replies(),
+            initial={"assigned_to": obj.assigned_to_id},
+        )
+
+    def act_view(self, request, pk):
+        """The case page's one form: reply or note, reassign and move in one step."""
+        obj = self.get_object(request, str(pk))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect(self._change_url(obj))
+        form = self._case_form(request, obj, request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            officer = data["assigned_to"]
+            try:
+                moved = services.case_act(
+                    request=obj,
+                    by=request.user,
+                    body=data["body"],
+                    internal=data["internal"],
+                    to=data["to"],
+                    granted_amount=data["granted_amount"],
+                    assign=officer if officer is not None and officer.pk != obj.assigned_to_id else None,
+                    unassign=officer is None and obj.assigned_to_id is not None,
+                    files=data["attachments"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                if data["to"] == S.APPROVED and moved.state == S.AWAITING_CHAIR:
+                    text = gettext(
+                        "¥%(amount)s is above the chair's threshold: request %(reference)s now waits for the "
+                        "chair's approval."
+                    ) % {"amount": moved.granted_amount, "reference": moved.reference}
+                else:
+                    text = gettext("Request %(reference)s saved: %(state)s.") % {
+                        "reference": moved.reference,
+                        "state": moved.get_state_display(),
+                    }
+                self.message_user(request, text, messages.SUCCESS)
+                return redirect(self._change_url(obj) + "#case")
+        # Show the case page again with the officer's text and the reason it was refused.
+        page_request = copy.copy(request)
+        page_request.method, page_request.POST = "GET", QueryDict()
+        response = self.change_view(page_request, str(pk), extra_context={"case_form": form})
+        response.status_code = 400
+        return response
+
+    def queue_view(self, request):
+        """My queue: the officer's open cases, overdue first, and the unassigned ones beside."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queue = selectors.officer_queue(request.user)
+        context = self._context(request, title=_("My queue"), queue=queue, today=timezone.localdate(), media=self.media)
+        return TemplateResponse(request, "admin/welfare/welfarerequest/queue.html", context)
 
     def move_view(self, request, pk, to):
         obj = self.get_object(request, str(pk))
@@ -689,3 +762,14 @@ class BudgetAdmin(UnitScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["unit__name", "note"]
     autocomplete_fields = ["unit"]
     ordering = ["-year", "unit__path"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    """Texts the officers send often; shared by every unit (they name no worker)."""
+
+    list_display = ["title", "suggested_state", "active", "position"]
+    list_editable = ["active", "position"]
+    list_filter = ["active", "suggested_state"]
+    search_fields = ["title", "body"]
+    ordering = ["position", "id"]

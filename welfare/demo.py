@@ -15,7 +15,7 @@ from django.utils import timezone
 from members.models import Member, OrgUnit, User
 
 from . import services
-from .models import BenefitScheme, Budget, RequestType, WelfareRequest
+from .models import BenefitScheme, Budget, CannedReply, RequestType, WelfareRequest
 
 S = WelfareRequest.State
 
@@ -52,10 +52,26 @@ def _age(request: WelfareRequest, days: int) -> None:
     request.attachments.update(uploaded_at=F("uploaded_at") - back)
 
 
+# The replies officers send most often (they edit them in the admin).
+CANNED_REPLIES = [
+    (
+        "请补充材料",
+        "你好，为了尽快办理你的申请，请上传最近三个月的工资条或收入证明，以及相关票据的照片。",
+        S.NEEDS_INFO,
+    ),
+    ("已收到，正在核实", "你好，你的申请已收到，我们正在核实情况，会在规定时间内答复你。", ""),
+    ("安排走访", "你好，我们计划本周内和车间分会主席一起上门了解情况，具体时间会电话和你联系。", S.IN_REVIEW),
+]
+
+
 @transaction.atomic
 def seed() -> None:
     if WelfareRequest.objects.exists() or not OrgUnit.objects.exists():
         return
+    for position, (title, body, state) in enumerate(CANNED_REPLIES):
+        CannedReply.objects.get_or_create(
+            title=title, defaults={"body": body, "suggested_state": state, "position": position}
+        )
     types = {t.code: t for t in RequestType.objects.all()}
     for code, (standard, cap, threshold) in SCHEMES.items():
         BenefitScheme.objects.get_or_create(

@@ -5,9 +5,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import validate_visible_text
-from members.models import Member
+from members.models import Member, User
 
-from .models import RequestType, WelfareRequest
+from .models import CannedReply, RequestType, WelfareRequest
 from .uploads import EXTENSIONS, MAX_FILES_PER_UPLOAD, check_uploads
 
 S = WelfareRequest.State
@@ -239,4 +239,53 @@ class MessageForm(forms.Form):
         cleaned = super().clean()
         if not self.errors and not (cleaned.get("body") or "").strip() and not cleaned.get("attachments"):
             raise forms.ValidationError(_("Write a message or attach a file."))
+        return cleaned
+
+
+class CaseForm(forms.Form):
+    """The case page's one form: reply or note, move and assignee at once (``services.case_act``)."""
+
+    canned = forms.ModelChoiceField(
+        label=_("Canned reply"),
+        queryset=CannedReply.objects.none(),
+        required=False,
+        empty_label=_("— write your own —"),
+        help_text=_("Fills in the message; you can still change it before sending."),
+    )
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000
+    )
+    internal = forms.BooleanField(label=_("Internal note (never shown to the worker)"), required=False)
+    to = forms.ChoiceField(label=_("Move the case"), required=False, widget=forms.RadioSelect)
+    granted_amount = forms.DecimalField(
+        label=_("Amount granted (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Only when approving or referring to the chair."),
+    )
+    assigned_to = forms.ModelChoiceField(
+        label=_("assigned officer"), queryset=User.objects.none(), required=False, empty_label=_("nobody")
+    )
+    attachments = AttachmentsField()
+
+    def __init__(self, *args, moves: list[tuple[str, str]], assignable, canned_replies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [("", _("keep the state"))] + [(to, label) for to, label in moves]
+        self.fields["assigned_to"].queryset = assignable
+        self.fields["assigned_to"].label_from_instance = lambda user: user.display_name or user.email
+        self.fields["canned"].queryset = canned_replies
+        # The usual move of each canned reply, for the script that picks it (case.js).
+        replies = list(canned_replies)
+        self.fields["canned"].widget.attrs["data-moves"] = "|".join(
+            f"{reply.pk}:{reply.suggested_state}" for reply in replies if reply.suggested_state
+        )
+        self.canned_texts = {str(reply.pk): reply.body for reply in replies}
+
+    def clean(self):
+        cleaned = super().clean()
+        canned = cleaned.get("canned")
+        if canned is not None and not (cleaned.get("body") or "").strip():
+            cleaned["body"] = canned.body  # without the script, choosing a reply is enough
         return cleaned

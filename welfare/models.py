@@ -508,3 +508,31 @@ class Budget(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.year}"
+
+
+class CannedReply(models.Model):
+    """A text officers send often ("please send your income certificate"), kept by the officers themselves.
+
+    The case page offers them in its one form; choosing one fills the message
+    and, when it names one, the move that usually goes with it.
+    """
+
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"), max_length=5000)
+    suggested_state = models.CharField(
+        _("usual move"),
+        max_length=20,
+        choices=RequestState.choices,
+        blank=True,
+        help_text=_("The state the case usually goes to with this reply (the officer can change it)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.title

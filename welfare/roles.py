@@ -16,6 +16,10 @@ ROLE_PERMISSIONS = {
         "welfare.add_benefitscheme",
         "welfare.change_benefitscheme",
         "welfare.view_budget",
+        # The case page's canned replies, kept by the officers themselves.
+        "welfare.view_cannedreply",
+        "welfare.add_cannedreply",
+        "welfare.change_cannedreply",
     ],
     "Welfare officer": [
         "welfare.view_confidential_request",

@@ -12,7 +12,7 @@ from itertools import chain
 from typing import Literal
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone, translation
 
 from members.models import Member, OrgUnit, User
@@ -22,6 +22,7 @@ from .models import (
     VIEW_CONFIDENTIAL,
     Attachment,
     BenefitScheme,
+    CannedReply,
     RequestMessage,
     RequestTransition,
     RequestType,
@@ -224,4 +225,54 @@ def grant_summary(request: WelfareRequest) -> GrantSummary:
         scheme=scheme_for(request.request_type_id),
         granted_this_year=granted_this_year(**ids),
         pending_with_chair=pending_with_chair(**ids),
+    )
+
+
+# --- The case page and the queue -------------------------------------------------
+
+
+def canned_replies() -> QuerySet:
+    return CannedReply.objects.filter(active=True).order_by("position", "id")
+
+
+def queue_order(queryset: QuerySet, today=None) -> QuerySet:
+    """Overdue first, then by the decision's due date, the most urgent first among equals."""
+    overdue = Case(When(WelfareRequest.overdue_q(today), then=Value(True)), default=Value(False))
+    return queryset.annotate(overdue=overdue).order_by("-overdue", "decision_due", "-priority", "submitted_at", "id")
+
+
+@dataclass(frozen=True)
+class Queue:
+    mine: list[WelfareRequest]
+    unassigned: list[WelfareRequest]
+
+
+QUEUE_LENGTH = 100
+
+
+def officer_queue(user, today=None) -> Queue:
+    """The officer's open cases and the open unassigned cases they could take (the visibility rule applies)."""
+    open_cases = (
+        requests_visible_to(user, side="officer")
+        .filter(state__in=WelfareRequest.OPEN_STATES)
+        .select_related("member__unit", "request_type")
+        .only(
+            "reference",
+            "state",
+            "priority",
+            "sensitivity",
+            "submitted_at",
+            "first_response_due",
+            "first_response_at",
+            "decision_due",
+            "assigned_to_id",
+            "member__name",
+            "member__unit__name",
+            "request_type__name",
+            "request_type__name_en",
+        )
+    )
+    return Queue(
+        mine=list(queue_order(open_cases.filter(assigned_to=user), today)[:QUEUE_LENGTH]),
+        unassigned=list(queue_order(open_cases.filter(assigned_to__isnull=True), today)[:QUEUE_LENGTH]),
     )

@@ -548,6 +548,51 @@ def message_post(
     return message
 
 
+# --- The case page's one form ------------------------------------------------------
+
+
+@transaction.atomic
+def case_act(
+    *,
+    request: WelfareRequest,
+    by: User,
+    body: str = "",
+    internal: bool = False,
+    to: str = "",
+    granted_amount: Decimal | None = None,
+    assign: User | None = None,
+    unassign: bool = False,
+    files=(),
+) -> WelfareRequest:
+    """Reply (to the worker or as an internal note), reassign and move a case in one step.
+
+    Each part goes through its own service (``request_assign``, ``message_post``,
+    ``request_transition``), so every rule is checked where it lives. With a move,
+    a reply to the worker becomes the move's note (one e-mail, one timeline row,
+    and the note "needs information" and a rejection ask for); an internal note
+    stays a note. All in one transaction: if the move is refused, the reply and
+    the reassignment are not kept either.
+    """
+    body = (body or "").strip()
+    if not (body or files or to or assign is not None or unassign):
+        raise ValidationError(_("Write a message, choose a move or change the assigned officer."), code="nothing")
+    if assign is not None or unassign:
+        officer = None if unassign else assign
+        current = _lock(request).assigned_to_id
+        if current != (officer.pk if officer else None):
+            request = request_assign(request=request, officer=officer, by=by)
+    note = ""
+    if to and not internal:
+        note, body = body, ""
+    if body or files:
+        message_post(request=request, author=by, body=body, internal=internal, files=files)
+    if to:
+        request = request_transition(request=request, to=to, by=by, note=note, granted_amount=granted_amount)
+    elif granted_amount is not None:
+        raise ValidationError(_("An amount is only granted when approving."), code="amount_not_expected")
+    return _lock(request)
+
+
 # --- Triage ------------------------------------------------------------------------
 
 

@@ -12,7 +12,13 @@ a single step, and an activity is never over capacity however many workers
 press "sign up" at the same moment.
 """
 
-from .attendance import CHECK_IN_OPENS_BEFORE, no_shows_record, no_shows_record_due, registration_check_in
+from .attendance import (
+    CHECK_IN_OPENS_BEFORE,
+    no_shows_record,
+    no_shows_record_due,
+    registration_check_in,
+    registration_check_in_undo,
+)
 from .calendar_feeds import calendar_feed_renew, calendar_feed_revoke
 from .eligibility import (
     Eligibility,
@@ -59,6 +65,7 @@ __all__ = [
     "rating_submit",
     "registration_cancel",
     "registration_check_in",
+    "registration_check_in_undo",
     "registration_promote",
     "registration_signup",
     "signup_blockers",

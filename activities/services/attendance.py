@@ -44,6 +44,21 @@ def registration_check_in(*, registration: Registration, by: User) -> Registrati
 
 
 @transaction.atomic
+def registration_check_in_undo(*, registration: Registration, by: User) -> Registration:
+    """Take back a check-in made by mistake (the wrong card at the door): the member has their place again."""
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity__unit", "member")
+        .get(pk=registration.pk)
+    )
+    _check_officer(by=by, activity=registration.activity, perm="activities.check_in_registration")
+    if registration.status != R.ATTENDED:
+        raise ValidationError(_("%(name)s is not checked in: nothing to undo.") % {"name": registration.member.name})
+    _transition(registration, R.CONFIRMED, by=by, note=_("check-in undone"), checked_in_at=None, checked_in_by=None)
+    return registration
+
+
+@transaction.atomic
 def no_shows_record(*, activity: Activity, by: User | None = None) -> int:
     """After the activity, mark every confirmed participant who was not checked in as a no-show."""
     activity = _lock_activity(activity)

@@ -75,6 +75,8 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "notices.NoticeRule": same("vac"),
     "notices.GrantNotice": same("v"),
     "notices.Objection": same("v"),
+    # The case page's canned replies: every officer keeps them (none deletes: switch one off instead).
+    "welfare.CannedReply": same("vac"),
     # Back office: imports for every officer; the chair sets the budgets.
     "members.ImportJob": same("va"),
     "welfare.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
