@@ -50,7 +50,20 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     },
     # Membership: every officer approves, keeps profiles and dues, exports rosters.
     "members.OrgUnit": same("v"),
-    "members.Member": same("vacx", ["approve_selected", "reject_selected"]),
+    "members.Member": same(
+        "vacx",
+        [
+            "approve_selected",
+            "reject_selected",
+            "suspend_selected",
+            "restore_selected",
+            "lapse_selected",
+            "withdraw_selected",
+            "transfer_selected",
+        ],
+    ),
+    # Transfers are asked for and accepted through the member's doors; their records are read here.
+    "members.MembershipTransfer": same("v", ["accept_selected"]),
     "members.DuesRecord": same("vacx"),
     "members.DeletionRequest": same("vc", ["carry_out"]),
     # Feedback: every officer answers, publishes and decides; nobody adds (workers do, on the portal).
