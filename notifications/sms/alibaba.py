@@ -91,15 +91,11 @@ class SmsBackend(BaseSmsBackend):
             try:
                 response = client.send_sms_with_options(request, runtime)
             except Exception as exc:  # noqa: BLE001 - the SDK's TeaException, socket and HTTP errors
+                # A TeaException carries the provider's code; a socket error none (try again).
                 code = getattr(exc, "code", "") or ""
-                status = (
-                    (getattr(exc, "data", None) or {}).get("statusCode")
-                    if isinstance(getattr(exc, "data", None), dict)
-                    else None
-                )
                 if code in PERMANENT_CODES:
                     raise SmsPermanentError(f"{code}: {getattr(exc, 'message', exc)}") from exc
-                raise SmsTemporaryError(f"{code or type(exc).__name__} {status or ''}: {exc}".strip()) from exc
+                raise SmsTemporaryError(f"{code or type(exc).__name__}: {exc}") from exc
             body = response.body
             if body.code != "OK":
                 error = f"{body.code}: {body.message} (request {body.request_id})"
