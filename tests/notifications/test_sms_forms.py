@@ -1,7 +1,7 @@
 """Every notification the portal sends has a text-message form: in the member's language, with
 the signature and a short link, one segment (70 characters) in Chinese, counted when longer."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from notifications.sms import sms_length, sms_segments
 
 URL = "https://union.example.cn/welfare/requests/12345/"
 TITLE = "二〇二六年职工春季健步走暨趣味运动会"  # longer than a text can hold: cut
-WHEN = datetime(2026, 5, 2, 9, 30)
+WHEN = datetime(2026, 5, 2, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 CONTEXTS = {
     "activity-cancelled": {"title": TITLE, "activity_url": URL},
     "activity-confirmed": {"title": TITLE, "registration_url": URL},
