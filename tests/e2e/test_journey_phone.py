@@ -22,7 +22,7 @@ def test_a_new_worker_signs_up_with_a_mobile_number_and_gets_the_approval_by_tex
 ):
     settings.SMS_BACKEND = "notifications.sms.filebased.SmsBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
-    phone = "+86139001380{:02d}".format(len(journey.viewport))
+    phone = f"+86139001380{len(journey.viewport):02d}"
     worker = journey.person("worker")
 
     worker.goto("/accounts/signup/")
