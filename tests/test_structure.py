@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"lib", "notifications", "members", "activities", "welfare", "feedback", "dashboard", "pages", "unionportal"}
+OURS = {
+    "lib",
+    "notifications",
+    "members",
+    "activities",
+    "welfare",
+    "feedback",
+    "learning",
+    "dashboard",
+    "pages",
+    "unionportal",
+}
 AREA = {"members", "notifications", "lib"}
 ALLOWED = {
     "lib": set(),
@@ -19,7 +30,9 @@ ALLOWED = {
     "activities": AREA,
     "welfare": AREA,
     "feedback": AREA,
-    "dashboard": {"activities", "welfare", "feedback", *AREA},
+    # Learning sessions are activities; a request type's guidance links to the library.
+    "learning": {"activities", "welfare", *AREA},
+    "dashboard": {"activities", "welfare", "feedback", "learning", *AREA},
     "pages": {"members", "lib"},
     "unionportal": OURS,
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("welfare/", include("welfare.urls")),
     path("feedback/", include("feedback.urls")),
+    path("learning/", include("learning.urls")),
     path("notifications/", include("members.mail_urls")),
     path("admin/statistics/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
