@@ -234,7 +234,7 @@ def outreach(request, period) -> statistics.Table:
             number or "",
             unit,
             timezone.localtime(last).date().isoformat() if last else _("never"),
-            _("yes") if read else _("has not opened anything this year"),
+            _("yes") if read else _("opened nothing in twelve months"),
         ]
         for name, number, unit, last, read in found[:limit]
     ]
