@@ -229,7 +229,7 @@ def step(request, pk: int):
         messages.info(request, _("Start the course first."))
         return redirect(course)
     questions = list(step.questions.all())
-    form = StepForm(request.POST or None, questions=questions)
+    form = StepForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.step_answer(enrolment=enrolment, step=step, answers=form.answers())
