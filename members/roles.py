@@ -12,7 +12,17 @@ WELFARE_OFFICER = "Welfare officer"
 CHAIR = "Chair"
 ROLES = [OFFICER, WELFARE_OFFICER, CHAIR]
 
-PROJECT_APPS = ["members", "notifications", "activities", "welfare", "feedback", "care", "notices", "dashboard"]
+PROJECT_APPS = [
+    "members",
+    "notifications",
+    "activities",
+    "welfare",
+    "feedback",
+    "care",
+    "notices",
+    "learning",
+    "dashboard",
+]
 
 ROLE_PERMISSIONS = {
     OFFICER: [

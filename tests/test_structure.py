@@ -19,6 +19,7 @@ OURS = {
     "feedback",
     "care",
     "notices",
+    "learning",
     "dashboard",
     "pages",
     "unionportal",
@@ -34,7 +35,9 @@ ALLOWED = {
     # Care visits and 公示 build on welfare (its approvals open visits and notices); welfare knows neither.
     "care": {"welfare", *AREA},
     "notices": {"welfare", *AREA},
-    "dashboard": {"activities", "welfare", "feedback", "care", "notices", *AREA},
+    # Learning sessions are activities; a request type's guidance links to the library.
+    "learning": {"activities", "welfare", *AREA},
+    "dashboard": {"activities", "welfare", "feedback", "care", "notices", "learning", *AREA},
     "pages": {"members", "lib"},
     "unionportal": OURS,
 }

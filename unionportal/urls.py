@@ -23,6 +23,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("care/", include("care.urls")),
     path("notices/", include("notices.urls")),
+    path("learning/", include("learning.urls")),
     path("notifications/", include("members.mail_urls")),
     # Short links in text messages (/s/<code>) and replies to them (回复TD退订).
     path("", include("notifications.urls")),

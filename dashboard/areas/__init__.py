@@ -16,6 +16,7 @@ AREAS = [
     ("welfare", "dashboard.areas.welfare"),
     ("feedback", "dashboard.areas.feedback"),
     ("care", "dashboard.areas.care"),
+    ("learning", "dashboard.areas.learning"),
 ]
 
 

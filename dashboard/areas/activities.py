@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, Registration
+from learning.models import MaterialOpen
 from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 
@@ -217,20 +218,28 @@ def outreach(request, period) -> statistics.Table:
         ~Exists(attended.filter(activity__starts_at__gte=cutoff))
     )
     last = attended.order_by("-activity__starts_at").values("activity__starts_at")[:1]
+    # Whether they still read the library: someone to invite to a learning session, or to visit.
+    read = MaterialOpen.objects.filter(member=OuterRef("pk"), last_opened_at__gte=cutoff)
     listed = (
-        members.annotate(last=Subquery(last))
+        members.annotate(last=Subquery(last), read=Exists(read))
         .order_by("unit__path", "name", "pk")
-        .values_list("name", "membership_number", "unit__name", "last")
+        .values_list("name", "membership_number", "unit__name", "last", "read")
     )
     limit = period.row_limit
     found = list(listed if limit is None else listed[: limit + 1])
     total = len(found) if limit is None or len(found) <= limit else members.count()
     rows = [
-        [name, number or "", unit, timezone.localtime(last).date().isoformat() if last else _("never")]
-        for name, number, unit, last in found[:limit]
+        [
+            name,
+            number or "",
+            unit,
+            timezone.localtime(last).date().isoformat() if last else _("never"),
+            _("yes") if read else _("opened nothing in twelve months"),
+        ]
+        for name, number, unit, last, read in found[:limit]
     ]
     return statistics.Table(
-        columns=[_("Name"), _("Membership number"), _("Unit"), _("Last took part")],
+        columns=[_("Name"), _("Membership number"), _("Unit"), _("Last took part"), _("Read in the library")],
         rows=rows,
         chart="",
         row_count=total,

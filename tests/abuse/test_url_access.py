@@ -178,6 +178,60 @@ def short_link_code(cast) -> dict:
 
     short_url("/me/")
     return {"code": short_code("/me/")}
+def learning_material(cast) -> dict:
+    from tests.learning.factories import MaterialFactory
+
+    return {"pk": MaterialFactory(unit=cast["owner"].unit.grassroots_union).pk}
+
+
+def learning_pdf(cast) -> dict:
+    from django.core.files.base import ContentFile
+
+    from learning.models import Material
+    from tests.learning.factories import MaterialFactory
+    from tests.welfare import files
+
+    material = MaterialFactory.build(
+        unit=cast["owner"].unit.grassroots_union, kind=Material.Kind.PDF, content_type="application/pdf"
+    )
+    material.file.save("rules.pdf", ContentFile(files.pdf("rules.pdf").read()), save=False)
+    material.save()
+    return {"pk": material.pk}
+
+
+def learning_course(cast) -> dict:
+    from tests.learning.factories import course_with_questions
+
+    return {"pk": course_with_questions(unit=cast["owner"].unit.grassroots_union).pk}
+
+
+def learning_step(cast) -> dict:
+    from learning import services
+    from tests.learning.factories import course_with_questions
+
+    course = course_with_questions(unit=cast["owner"].unit.grassroots_union)
+    for member in (cast["owner"], cast["other_worker"]):
+        services.course_start(course=course, member=member)
+    return {"pk": course.steps.first().pk}
+
+
+def learning_completed(cast) -> dict:
+    from learning import services
+    from tests.learning.factories import course_with_questions, right_answers
+
+    course = course_with_questions(unit=cast["owner"].unit.grassroots_union, steps=1)
+    enrolment = services.course_start(course=course, member=cast["owner"])
+    step = course.steps.get()
+    services.step_answer(enrolment=enrolment, step=step, answers=right_answers(step))
+    return {"pk": course.pk}
+
+
+def learning_post(cast) -> dict:
+    from learning import services
+    from learning.models import Material
+
+    material = Material.objects.get(**learning_material(cast))
+    return {"pk": services.post_create(member=cast["other_worker"], thread=material, text="试用期能延长吗？").pk}
 
 
 # The owner's union (A) may see a published item; union B may not.
@@ -273,6 +327,21 @@ ACCESS: dict[str, list[Case] | NoObject] = {
         Case(feedback_named, method="POST", data={"text": "补充一句"}, label="named, not published"),
         Case(feedback_published, method="POST", data={"text": "补充一句"}, label="published: still the author's"),
     ],
+    "learning:library": NoObject("login"),
+    "learning:mine": NoObject("login"),
+    # Material and courses of union A: its members read them, officers over it too; union B's may not.
+    "learning:material": [Case(learning_material, allowed=UNION_A)],
+    "learning:material-file": [Case(learning_pdf, allowed=UNION_A)],
+    # Officers without a member profile are sent to fill one in (a 302): they may reach the page.
+    "learning:material-discuss": [Case(learning_material, allowed=UNION_A, method="POST", data={"text": "请问"})],
+    "learning:course": [Case(learning_course, allowed=UNION_A)],
+    "learning:course-start": [Case(learning_course, allowed=UNION_A, method="POST")],
+    "learning:course-discuss": [Case(learning_course, allowed=UNION_A, method="POST", data={"text": "请问"})],
+    "learning:step": [Case(learning_step, allowed=UNION_A)],
+    # The completion record is the owner's alone.
+    "learning:certificate": [Case(learning_completed, allowed=("owner", *OFFICERS))],
+    # The owner reports the other worker's post first, which hides it: after that nobody else finds it.
+    "learning:post-report": [Case(learning_post, allowed=("owner", *OFFICERS), method="POST")],
     "feedback:support": [
         Case(feedback_named, method="POST", label="named, not published"),
         Case(feedback_published, allowed=UNION_A, method="POST", label="published in union A"),
@@ -353,7 +422,7 @@ def _user(cast, role):
 def _row_counts() -> dict[str, int]:
     """Rows per table of our apps: a wrong person's request must change none."""
     counts = {}
-    for app in ("members", "notifications", "activities", "welfare", "feedback", "care", "notices"):
+    for app in ("members", "notifications", "activities", "welfare", "feedback", "care", "notices", "learning"):
         for model in apps.get_app_config(app).get_models():
             counts[model._meta.label] = model._base_manager.count()
     return counts

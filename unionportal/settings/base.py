@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "feedback",
     "care",
     "notices",
+    "learning",
     "dashboard",
     "dashboard.sites.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
@@ -237,6 +238,8 @@ MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+# A PDF or a video of the learning library (officers upload them in the back office).
+LEARNING_FILE_MAX_BYTES = int(os.environ.get("LEARNING_FILE_MAX_BYTES", 200 * 1024 * 1024))
 # "x-accel" hands attachment downloads to nginx (see README); "django" streams them.
 ATTACHMENT_SERVE = os.environ.get("ATTACHMENT_SERVE", "django")
 
@@ -402,5 +405,6 @@ DEMO_SEEDERS = [
     "feedback.demo.seed",
     "care.demo.seed",
     "notices.demo.seed",
+    "learning.demo.seed",
     "welfare.demo.seed_budgets",
 ]
