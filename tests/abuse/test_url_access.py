@@ -178,6 +178,8 @@ def short_link_code(cast) -> dict:
 
     short_url("/me/")
     return {"code": short_code("/me/")}
+
+
 def learning_material(cast) -> dict:
     from tests.learning.factories import MaterialFactory
 

@@ -93,6 +93,14 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "notices.Objection": same("v"),
     # The case page's canned replies: every officer keeps them (none deletes: switch one off instead).
     "welfare.CannedReply": same("vac"),
+    # Learning: every officer publishes the library and courses of their part of the tree, reads who
+    # started and finished, and keeps the discussion (nobody but a superuser deletes a post).
+    "learning.Material": same("vac", ["publish", "withdraw"]),
+    "learning.Course": same("vac", ["publish", "withdraw"]),
+    "learning.CourseStep": same("vacd", ["delete_selected"]),
+    "learning.Question": same("vacd", ["delete_selected"]),
+    "learning.Enrolment": same("v"),
+    "learning.Post": same("v", ["keep", "mark_union_answer", "remove", "unmark_union_answer"]),
     # Back office: imports for every officer; the chair sets the budgets.
     "members.ImportJob": same("va"),
     "welfare.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
@@ -156,10 +164,14 @@ def test_staff_without_a_role_see_nothing(role_user, staff_client, label):
 
 
 @pytest.mark.parametrize("role", ROLES)
+# Admins left out of the index on purpose: opened from another admin's page.
+REACHED_FROM_ANOTHER_PAGE = {"learning.CourseStep"}  # from its course's page
+
+
 def test_the_admin_index_lists_exactly_the_models_a_role_may_see(role_user, staff_client, role):
     response = staff_client(role_user(role)).get(reverse("admin:index"))
     listed = {model["model"]._meta.label for app in response.context["app_list"] for model in app["models"]}
-    assert listed == {label for label, rights in MATRIX.items() if "v" in rights[role][0]}
+    assert listed == {label for label, rights in MATRIX.items() if "v" in rights[role][0]} - REACHED_FROM_ANOTHER_PAGE
 
 
 def test_an_officer_who_only_sees_the_schedules_cannot_switch_a_reminder_off(role_user, staff_client):

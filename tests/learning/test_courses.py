@@ -124,7 +124,9 @@ def test_a_forged_or_huge_choice_is_a_form_error_not_a_server_error(client, cour
 def test_a_step_before_starting_sends_the_worker_to_the_course(client, course, worker):
     client.force_login(worker.user)
     step = _steps(course)[0]
-    assert client.get(reverse("learning:step", args=[step.pk]))["Location"] == reverse("learning:course", args=[course.pk])
+    assert client.get(reverse("learning:step", args=[step.pk]))["Location"] == reverse(
+        "learning:course", args=[course.pk]
+    )
 
 
 def test_the_certificate_of_a_course_not_passed_is_not_found(client, course, worker):

@@ -90,7 +90,12 @@ def test_nobody_reports_their_own_post(client, material, question, other_worker)
 def test_an_empty_or_huge_post_changes_nothing(client, material, worker):
     client.force_login(worker.user)
     url = reverse("learning:material-discuss", args=[material.pk])
-    for data in ({"text": "   "}, {"text": "长" * 2001}, {"text": "好", "reply_to": "9" * 30}, {"text": "好", "reply_to": "x"}):
+    for data in (
+        {"text": "   "},
+        {"text": "长" * 2001},
+        {"text": "好", "reply_to": "9" * 30},
+        {"text": "好", "reply_to": "x"},
+    ):
         response = client.post(url, data)
         assert response.status_code == 302
     assert not Post.objects.exists()

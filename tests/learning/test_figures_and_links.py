@@ -24,7 +24,9 @@ def test_officers_see_who_started_and_finished_per_unit_and_the_questions_most_m
     assert [(row[1], row[2]) for row in missed] == [(1, 2), (1, 2)]
 
 
-def test_the_outreach_lists_name_members_who_opened_nothing_this_year(staff_client, officer, worker, other_worker, tree):
+def test_the_outreach_lists_name_members_who_opened_nothing_this_year(
+    staff_client, officer, worker, other_worker, tree
+):
     services.material_open(material=MaterialFactory(unit=tree["root"]), member=worker)
     found = tables(staff_client(officer).get(reverse("dashboard:statistics")))
     names = {row[0] for row in found["learning-outreach"].rows}
