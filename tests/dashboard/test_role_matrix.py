@@ -163,11 +163,11 @@ def test_staff_without_a_role_see_nothing(role_user, staff_client, label):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("role", ROLES)
 # Admins left out of the index on purpose: opened from another admin's page.
 REACHED_FROM_ANOTHER_PAGE = {"learning.CourseStep"}  # from its course's page
 
 
+@pytest.mark.parametrize("role", ROLES)
 def test_the_admin_index_lists_exactly_the_models_a_role_may_see(role_user, staff_client, role):
     response = staff_client(role_user(role)).get(reverse("admin:index"))
     listed = {model["model"]._meta.label for app in response.context["app_list"] for model in app["models"]}
