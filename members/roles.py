@@ -12,7 +12,7 @@ WELFARE_OFFICER = "Welfare officer"
 CHAIR = "Chair"
 ROLES = [OFFICER, WELFARE_OFFICER, CHAIR]
 
-PROJECT_APPS = ["members", "notifications", "activities", "welfare", "feedback", "dashboard"]
+PROJECT_APPS = ["members", "notifications", "activities", "welfare", "feedback", "surveys", "proposals", "dashboard"]
 
 ROLE_PERMISSIONS = {
     OFFICER: [

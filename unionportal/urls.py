@@ -21,6 +21,8 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("welfare/", include("welfare.urls")),
     path("feedback/", include("feedback.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("proposals/", include("proposals.urls")),
     path("notifications/", include("members.mail_urls")),
     path("admin/statistics/", include("dashboard.urls")),
     path("admin/", admin.site.urls),

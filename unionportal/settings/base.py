@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "activities",
     "welfare",
     "feedback",
+    "surveys",
+    "proposals",
     "dashboard",
     "dashboard.sites.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
@@ -335,11 +337,17 @@ LOGGING = {
     },
 }
 
+# Co-signers a workers' activity proposal needs before the officers of its unit are told,
+# where no unit above it sets its own (admin: "co-signer thresholds").
+PROPOSALS_THRESHOLD = int(os.environ.get("PROPOSALS_THRESHOLD", "5"))
+
 # Where the "seed_demo" command looks for each app's demo data, in order.
 DEMO_SEEDERS = [
     "members.demo.seed",
     "activities.demo.seed",
     "welfare.demo.seed",
     "feedback.demo.seed",
+    "surveys.demo.seed",
+    "proposals.demo.seed",
     "welfare.demo.seed_budgets",
 ]
