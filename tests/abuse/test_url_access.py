@@ -147,6 +147,27 @@ def calendar_feed_forged(cast) -> dict:
     return {"token": "a" * 43}
 
 
+def survey_of_union_a(cast) -> dict:
+    from tests.surveys import factories
+
+    # Named, so its results are not withheld for want of answers (anonymous ones need five).
+    return {"pk": factories.survey(unit=cast["owner"].union, by=cast["chair"], anonymous=False).pk}
+
+
+def survey_choice(cast) -> dict:
+    from tests.surveys import factories
+
+    item = factories.survey(unit=cast["owner"].union, by=cast["chair"], anonymous=False)
+    factories.answer(item, cast["other_worker"])
+    return {"pk": factories.choice(item, 1, "登山徒步").pk}
+
+
+def proposal_of_owner(cast) -> dict:
+    from tests.proposals import factories
+
+    return {"pk": factories.proposal(cast["owner"]).pk}
+
+
 # The owner's union (A) may see a published item; union B may not.
 UNION_A = ("owner", "other_worker", *OFFICERS)
 
@@ -218,6 +239,30 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     "feedback:support": [
         Case(feedback_named, method="POST", label="named, not published"),
         Case(feedback_published, allowed=UNION_A, method="POST", label="published in union A"),
+    ],
+    "surveys:list": NoObject("login"),
+    # A survey of union A asks its members; the officers over it read the results.
+    "surveys:answer": [
+        Case(survey_of_union_a, allowed=("owner", "other_worker")),
+        Case(survey_of_union_a, allowed=("owner", "other_worker"), method="POST", label="an empty answer"),
+    ],
+    "surveys:results": [Case(survey_of_union_a, allowed=OFFICERS)],
+    "surveys:csv": [Case(survey_of_union_a, allowed=OFFICERS)],
+    "surveys:draft": [Case(survey_choice, allowed=OFFICERS, method="POST")],
+    "proposals:list": NoObject("login"),
+    "proposals:submit": NoObject("login"),
+    # A proposal for union A: its members read and co-sign it; the officers over it decide.
+    "proposals:detail": [Case(proposal_of_owner, allowed=("owner", "other_worker"))],
+    "proposals:sign": [Case(proposal_of_owner, allowed=("owner", "other_worker"), method="POST")],
+    "proposals:review": [
+        Case(proposal_of_owner, allowed=OFFICERS),
+        Case(
+            proposal_of_owner,
+            allowed=OFFICERS,
+            method="POST",
+            data={"decision": "decline", "answer": "今年经费已用完，明年再议。"},
+            label="decline",
+        ),
     ],
 }
 
@@ -295,7 +340,7 @@ def _user(cast, role):
 def _row_counts() -> dict[str, int]:
     """Rows per table of our apps: a wrong person's request must change none."""
     counts = {}
-    for app in ("members", "notifications", "activities", "welfare", "feedback"):
+    for app in ("members", "notifications", "activities", "welfare", "feedback", "surveys", "proposals"):
         for model in apps.get_app_config(app).get_models():
             counts[model._meta.label] = model._base_manager.count()
     return counts
