@@ -72,7 +72,7 @@ class SurveyAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     def results_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("surveys:results", args=[obj.pk]), _("results"))
 
-    def _each(self, request, queryset, service, done_singular, done_plural):
+    def _each(self, request, queryset, service) -> int:
         done = 0
         for survey in queryset.select_related("unit"):
             try:
@@ -81,16 +81,17 @@ class SurveyAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{survey}: {error_text(exc)}", messages.ERROR)
             else:
                 done += 1
-        if done:
-            self.message_user(request, ngettext(done_singular, done_plural, done) % {"n": done}, messages.SUCCESS)
+        return done
 
     @admin.action(description=_("Open the selected surveys for answers"), permissions=["change"])
     def open_selected(self, request, queryset):
-        self._each(request, queryset, services.survey_open, "%(n)d survey opened.", "%(n)d surveys opened.")
+        if done := self._each(request, queryset, services.survey_open):
+            self.message_user(request, ngettext("%(n)d survey opened.", "%(n)d surveys opened.", done) % {"n": done})
 
     @admin.action(description=_("Close the selected surveys"), permissions=["change"])
     def close_selected(self, request, queryset):
-        self._each(request, queryset, services.survey_close, "%(n)d survey closed.", "%(n)d surveys closed.")
+        if done := self._each(request, queryset, services.survey_close):
+            self.message_user(request, ngettext("%(n)d survey closed.", "%(n)d surveys closed.", done) % {"n": done})
 
 
 class ChoiceInline(admin.TabularInline):
