@@ -114,10 +114,14 @@ def review(request, pk):
             form.add_error(None, error_text(exc))
         else:
             if data["decision"] == "draft":
-                messages.success(request, _("The activity draft was made; complete and publish it here."))
-                return redirect("admin:activities_activity_change", activity.pk)
-            messages.success(request, _("Your answer was sent to the proposer and the co-signers."))
-            return redirect("admin:proposals_proposal_changelist")
+                messages.success(
+                    request,
+                    _("The activity draft “%(title)s” was made: complete and publish it in the back office.")
+                    % {"title": activity.title},
+                )
+            else:
+                messages.success(request, _("Your answer was sent to the proposer and the co-signers."))
+            return redirect("proposals:review", proposal.pk)
     signers = proposal.supports.select_related("member__unit").order_by("created_at")
     context = {
         "proposal": proposal,

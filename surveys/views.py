@@ -122,6 +122,8 @@ def choice_draft(request, pk):
         messages.error(request, error_text(exc))
         return redirect("surveys:results", survey.pk)
     messages.success(
-        request, _("The activity draft “%(title)s” was made; complete and publish it here.") % {"title": activity.title}
+        request,
+        _("The activity draft “%(title)s” was made: complete and publish it in the back office.")
+        % {"title": activity.title},
     )
-    return redirect("admin:activities_activity_change", activity.pk)
+    return redirect("surveys:results", survey.pk)

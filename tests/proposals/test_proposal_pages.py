@@ -61,7 +61,9 @@ def test_the_officer_turns_it_into_a_draft_on_the_review_page(staff_client, work
     assert "职工羽毛球友谊赛" in client.get(reverse("proposals:review", args=[proposal.pk])).content.decode()
     response = client.post(reverse("proposals:review", args=[proposal.pk]), {"decision": "draft", "answer": ""})
     activity = Activity.objects.get()
-    assert response["Location"] == reverse("admin:activities_activity_change", args=[activity.pk])
+    assert response["Location"] == reverse("proposals:review", args=[proposal.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("admin:activities_activity_change", args=[activity.pk]) in page
 
 
 def test_declining_without_a_reason_is_refused_on_the_page(staff_client, worker, officer):

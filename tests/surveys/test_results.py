@@ -68,7 +68,7 @@ def test_an_officer_turns_a_popular_choice_into_an_activity_draft(staff_client, 
     response = staff_client(officer).post(reverse("surveys:draft", args=[choice.pk]))
     activity = Activity.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:activities_activity_change", args=[activity.pk])
+    assert response["Location"] == reverse("surveys:results", args=[named_survey.pk])
     assert (activity.title, activity.status, activity.unit, activity.created_by) == (
         "登山徒步",
         Activity.Status.DRAFT,
