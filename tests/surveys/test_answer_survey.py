@@ -28,7 +28,7 @@ def test_a_member_answers_a_survey_of_their_union(worker, named_survey):
 def test_a_member_answers_only_once_named_or_anonymous(worker, tree, chair, anonymous):
     survey = factories.survey(unit=tree["union_a"], by=chair, anonymous=anonymous)
     factories.answer(survey, worker)
-    with pytest.raises(ValidationError, match="already answered"):
+    with pytest.raises(ValidationError, match="填写过"):
         factories.answer(survey, worker, pick="亲子活动")
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
     assert selectors.has_answered(survey=survey, member=worker)
@@ -64,13 +64,13 @@ def test_a_new_secret_key_still_knows_who_answered(worker, anonymous_survey, set
     factories.answer(anonymous_survey, worker)
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
-    with pytest.raises(ValidationError, match="already answered"):
+    with pytest.raises(ValidationError, match="填写过"):
         factories.answer(anonymous_survey, worker)
     assert selectors.has_answered(survey=anonymous_survey, member=worker)
 
 
 def test_a_member_of_another_union_is_not_asked(outsider, anonymous_survey):
-    with pytest.raises(ValidationError, match="not open to you"):
+    with pytest.raises(ValidationError, match="没有向你开放"):
         factories.answer(anonymous_survey, outsider)
     assert not SurveyRespondent.objects.exists()
 
@@ -106,7 +106,7 @@ def test_choices_of_another_question_or_two_for_one_are_refused_and_nothing_is_s
 def test_a_draft_survey_is_not_asked_and_needs_questions_to_open(worker, tree, chair):
     draft = Survey.objects.create(unit=tree["union_a"], title="空调查", created_by=chair)
     assert not selectors.surveys_for_member(worker).filter(pk=draft.pk).exists()
-    with pytest.raises(ValidationError, match="question"):
+    with pytest.raises(ValidationError, match="问题"):
         services.survey_open(survey=draft, by=chair)
 
 

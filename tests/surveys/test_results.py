@@ -78,7 +78,7 @@ def test_an_officer_turns_a_popular_choice_into_an_activity_draft(staff_client, 
     assert "1" in activity.description and named_survey.title in activity.description
     choice.refresh_from_db()
     assert choice.activity == activity
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="已经生成过"):
         services.survey_choice_draft(choice=choice, by=officer)
 
 
@@ -91,5 +91,5 @@ def test_an_officer_of_another_union_makes_no_draft(sibling_officer, named_surve
 
 def test_no_draft_from_an_anonymous_survey_with_too_few_answers(officer, anonymous_survey, worker):
     factories.answer(anonymous_survey, worker)
-    with pytest.raises(ValidationError, match="Too few"):
+    with pytest.raises(ValidationError, match="太少"):
         services.survey_choice_draft(choice=factories.choice(anonymous_survey, 1, "登山徒步"), by=officer)
