@@ -25,7 +25,7 @@ class ProposalForm(forms.ModelForm):
 class DecisionForm(forms.Form):
     DECISIONS = [("draft", _("Turn it into an activity draft")), ("decline", _("Do not take it up"))]
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label=_("Your decision"), choices=DECISIONS, widget=forms.RadioSelect)
     answer = forms.CharField(
         label=_("Answer to the proposer and co-signers"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -38,7 +38,7 @@ class Proposal(models.Model):
         related_name="proposals",
         help_text=_("The members of this unit and the units below it; they may co-sign."),
     )
-    title = models.CharField(_("what"), max_length=120)
+    title = models.CharField(_("what to do"), max_length=120)
     description = models.TextField(_("description"), max_length=2000)
     when = models.CharField(_("when"), max_length=100, help_text=_("For example: a Saturday in May, after work."))
     category = models.CharField(

@@ -30,7 +30,7 @@ class Survey(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         OPEN = "open", _("open for answers")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", _("closed for answers")
 
     unit = models.ForeignKey(
         "members.OrgUnit",

@@ -34,7 +34,7 @@ ALLOWED = {
     # Surveys and proposals end in an activity draft (activities.services.activity_draft_create).
     "surveys": {"activities", *AREA},
     "proposals": {"activities", *AREA},
-    "dashboard": {"activities", "welfare", "feedback", *AREA},
+    "dashboard": {"activities", "welfare", "feedback", "surveys", "proposals", *AREA},
     "pages": {"members", "lib"},
     "unionportal": OURS,
 }

@@ -15,6 +15,7 @@ AREAS = [
     ("activities", "dashboard.areas.activities"),
     ("welfare", "dashboard.areas.welfare"),
     ("feedback", "dashboard.areas.feedback"),
+    ("proposals", "dashboard.areas.initiative"),
 ]
 
 
