@@ -9,10 +9,8 @@ HMAC. See ``feedback/models.py`` for the shape of the data.
 
 import hashlib
 import hmac
-import math
 import secrets
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from lib import anonymity
 from members.models import Member, OrgUnit, User
 from members.notify import member_notify
 from members.scoping import user_may_see_unit
@@ -123,13 +122,9 @@ COUNTER_SALT = "feedback.anonymous-counter"
 
 
 def _counter_day_and_timeout() -> tuple[date, int]:
-    """Today in the project's time zone (not the request's) and the seconds until
-    every counter of today expires: one hour after today ends."""
-    zone = ZoneInfo(settings.TIME_ZONE)
-    now = timezone.now().astimezone(zone)
-    day = now.date()
-    expires = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone) + COUNTER_GRACE
-    return day, max(math.ceil((expires - now).total_seconds()), 1)
+    """Today in the project's time zone and the seconds until every counter of
+    today expires: one hour after today ends (``lib.anonymity``)."""
+    return anonymity.day_and_expiry(COUNTER_GRACE)
 
 
 def _anonymous_counter_key(member: Member, day: date | None = None) -> str:
@@ -142,7 +137,7 @@ def _anonymous_counter_key(member: Member, day: date | None = None) -> str:
     which ones); yesterday's counters are gone.
     """
     day = day or _counter_day_and_timeout()[0]
-    digest = salted_hmac(f"{COUNTER_SALT}:{day.isoformat()}", str(member.pk), algorithm="sha256").hexdigest()[:32]
+    digest = anonymity.member_digest(purpose=COUNTER_SALT, scope=day.isoformat(), member_id=member.pk)
     return f"feedback:anon:{day.isoformat()}:{digest}"
 
 
@@ -174,7 +169,7 @@ def _anonymous_rate_limit(member: Member) -> None:
 # --- The unit an anonymous item names ----------------------------------------
 
 # An anonymous item names a unit with at least this many members below it.
-ANONYMOUS_MIN_UNIT_SIZE = 5
+ANONYMOUS_MIN_UNIT_SIZE = anonymity.MIN_CROWD
 # Members who left are no longer among those who could have written.
 _GONE = (Member.Status.WITHDRAWN, Member.Status.TRANSFERRED)
 

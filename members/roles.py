@@ -21,6 +21,8 @@ PROJECT_APPS = [
     "care",
     "notices",
     "learning",
+    "surveys",
+    "proposals",
     "dashboard",
 ]
 

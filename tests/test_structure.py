@@ -20,6 +20,8 @@ OURS = {
     "care",
     "notices",
     "learning",
+    "surveys",
+    "proposals",
     "dashboard",
     "pages",
     "unionportal",
@@ -37,7 +39,10 @@ ALLOWED = {
     "notices": {"welfare", *AREA},
     # Learning sessions are activities; a request type's guidance links to the library.
     "learning": {"activities", "welfare", *AREA},
-    "dashboard": {"activities", "welfare", "feedback", "care", "notices", "learning", *AREA},
+    # Surveys and proposals end in an activity draft (activities.services.activity_draft_create).
+    "surveys": {"activities", *AREA},
+    "proposals": {"activities", *AREA},
+    "dashboard": {"activities", "welfare", "feedback", "care", "notices", "learning", "surveys", "proposals", *AREA},
     "pages": {"members", "lib"},
     "unionportal": OURS,
 }

@@ -24,6 +24,8 @@ urlpatterns = [
     path("care/", include("care.urls")),
     path("notices/", include("notices.urls")),
     path("learning/", include("learning.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("proposals/", include("proposals.urls")),
     path("notifications/", include("members.mail_urls")),
     # Short links in text messages (/s/<code>) and replies to them (回复TD退订).
     path("", include("notifications.urls")),

@@ -1,6 +1,7 @@
 """Activity rules, one module per rule: who may sign up (``eligibility``), places
 and the waiting list (``registration``), the draw (``lottery``), check-in and
-no-shows (``attendance``), ``ratings``, ``calendar_feeds`` and ``erasure``.
+no-shows (``attendance``), drafts made from surveys and proposals (``drafts``),
+``ratings``, ``calendar_feeds`` and ``erasure``.
 Callers use this package as one door: ``from activities import services``.
 
 Every change to the places of an activity (sign-up, cancellation, capacity,
@@ -20,6 +21,7 @@ from .attendance import (
     registration_check_in_undo,
 )
 from .calendar_feeds import calendar_feed_renew, calendar_feed_revoke
+from .drafts import activity_draft_create
 from .eligibility import (
     Eligibility,
     eligibility_check,
@@ -46,6 +48,7 @@ __all__ = [
     "LOTTERY_LOOKBACK",
     "Eligibility",
     "activity_cancel",
+    "activity_draft_create",
     "activity_capacity_change",
     "activity_capacity_check",
     "activity_publish",

@@ -17,6 +17,7 @@ AREAS = [
     ("feedback", "dashboard.areas.feedback"),
     ("care", "dashboard.areas.care"),
     ("learning", "dashboard.areas.learning"),
+    ("proposals", "dashboard.areas.initiative"),
 ]
 
 

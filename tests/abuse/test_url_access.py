@@ -236,6 +236,27 @@ def learning_post(cast) -> dict:
     return {"pk": services.post_create(member=cast["other_worker"], thread=material, text="试用期能延长吗？").pk}
 
 
+def survey_of_union_a(cast) -> dict:
+    from tests.surveys import factories
+
+    # Named, so its results are not withheld for want of answers (anonymous ones need five).
+    return {"pk": factories.survey(unit=cast["owner"].union, by=cast["chair"], anonymous=False).pk}
+
+
+def survey_choice(cast) -> dict:
+    from tests.surveys import factories
+
+    item = factories.survey(unit=cast["owner"].union, by=cast["chair"], anonymous=False)
+    factories.answer(item, cast["other_worker"])
+    return {"pk": factories.choice(item, 1, "登山徒步").pk}
+
+
+def proposal_of_owner(cast) -> dict:
+    from tests.proposals import factories
+
+    return {"pk": factories.proposal(cast["owner"]).pk}
+
+
 # The owner's union (A) may see a published item; union B may not.
 UNION_A = ("owner", "other_worker", *OFFICERS)
 
@@ -348,6 +369,30 @@ ACCESS: dict[str, list[Case] | NoObject] = {
         Case(feedback_named, method="POST", label="named, not published"),
         Case(feedback_published, allowed=UNION_A, method="POST", label="published in union A"),
     ],
+    "surveys:list": NoObject("login"),
+    # A survey of union A asks its members; the officers over it read the results.
+    "surveys:answer": [
+        Case(survey_of_union_a, allowed=("owner", "other_worker")),
+        Case(survey_of_union_a, allowed=("owner", "other_worker"), method="POST", label="an empty answer"),
+    ],
+    "surveys:results": [Case(survey_of_union_a, allowed=OFFICERS)],
+    "surveys:csv": [Case(survey_of_union_a, allowed=OFFICERS)],
+    "surveys:draft": [Case(survey_choice, allowed=OFFICERS, method="POST")],
+    "proposals:list": NoObject("login"),
+    "proposals:submit": NoObject("login"),
+    # A proposal for union A: its members read and co-sign it; the officers over it decide.
+    "proposals:detail": [Case(proposal_of_owner, allowed=("owner", "other_worker"))],
+    "proposals:sign": [Case(proposal_of_owner, allowed=("owner", "other_worker"), method="POST")],
+    "proposals:review": [
+        Case(proposal_of_owner, allowed=OFFICERS),
+        Case(
+            proposal_of_owner,
+            allowed=OFFICERS,
+            method="POST",
+            data={"decision": "decline", "answer": "今年经费已用完，明年再议。"},
+            label="decline",
+        ),
+    ],
 }
 
 
@@ -424,7 +469,8 @@ def _user(cast, role):
 def _row_counts() -> dict[str, int]:
     """Rows per table of our apps: a wrong person's request must change none."""
     counts = {}
-    for app in ("members", "notifications", "activities", "welfare", "feedback", "care", "notices", "learning"):
+    apps_ = ("members", "notifications", "activities", "welfare", "feedback", "care", "notices", "learning")
+    for app in (*apps_, "surveys", "proposals"):
         for model in apps.get_app_config(app).get_models():
             counts[model._meta.label] = model._base_manager.count()
     return counts

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "care",
     "notices",
     "learning",
+    "surveys",
+    "proposals",
     "dashboard",
     "dashboard.sites.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
@@ -397,6 +399,10 @@ LOGGING = {
     },
 }
 
+# Co-signers a workers' activity proposal needs before the officers of its unit are told,
+# where no unit above it sets its own (admin: "co-signer thresholds").
+PROPOSALS_THRESHOLD = int(os.environ.get("PROPOSALS_THRESHOLD", "5"))
+
 # Where the "seed_demo" command looks for each app's demo data, in order.
 DEMO_SEEDERS = [
     "members.demo.seed",
@@ -406,5 +412,7 @@ DEMO_SEEDERS = [
     "care.demo.seed",
     "notices.demo.seed",
     "learning.demo.seed",
+    "surveys.demo.seed",
+    "proposals.demo.seed",
     "welfare.demo.seed_budgets",
 ]
