@@ -54,7 +54,13 @@ class Proposal(models.Model):
     threshold_reached_at = models.DateTimeField(_("threshold reached at"), null=True, blank=True, editable=False)
     answer = models.TextField(_("answer of the union"), max_length=2000, blank=True, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     activity = models.ForeignKey(
@@ -93,8 +99,12 @@ class Proposal(models.Model):
 class ProposalSupport(models.Model):
     """A member's co-signature; one per member and proposal."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="proposal_supports")
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("activity proposal"), on_delete=models.CASCADE, related_name="supports"
+    )
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("co-signer"), on_delete=models.CASCADE, related_name="proposal_supports"
+    )
     created_at = models.DateTimeField(_("co-signed at"), default=timezone.now)
 
     class Meta:

@@ -126,6 +126,12 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             field.queryset = scope_queryset(field.queryset, request.user)
         return field
 
+    def get_actions(self, request):
+        # Deleting many at once would not ask whether their surveys were answered.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def has_change_permission(self, request, obj=None):
         return not _answered(obj and obj.survey) and super().has_change_permission(request, obj)
 

@@ -54,7 +54,7 @@ def surveys_panel(request) -> Panel | None:
         title=_("Needs surveys"),
         figures=[
             Figure(_("open for answers"), counts["open"], changelist_url("surveys", "survey", status__exact="open")),
-            Figure(_("drafts"), counts["drafts"], changelist_url("surveys", "survey", status__exact="draft")),
+            Figure(_("being written"), counts["drafts"], changelist_url("surveys", "survey", status__exact="draft")),
         ],
         order=46,
     )

@@ -114,6 +114,17 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     # Back office: imports for every officer; the chair sets the budgets.
     "members.ImportJob": same("va"),
     "welfare.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
+    # Surveys: every officer writes, opens and closes surveys and their questions (choices inline).
+    "surveys.Survey": same("vac", ["close_selected", "open_selected"]),
+    "surveys.Question": same("vacd"),
+    # Proposals: workers propose on the portal; officers read them here and decide on the review page.
+    # The chair sets how many co-signers a unit's proposals need.
+    "proposals.Proposal": same("vc"),
+    "proposals.ProposalThreshold": {
+        "Officer": ("v", set()),
+        "Welfare officer": ("v", set()),
+        "Chair": ("vacd", {"delete_selected"}),
+    },
 }
 
 REGISTRY = {model._meta.label: model_admin for model, model_admin in admin.site._registry.items()}
