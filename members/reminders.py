@@ -49,17 +49,7 @@ def birthday_members(*, day: date) -> QuerySet:
 
 
 # What a greeting needs of a member (a member row has many more columns).
-GREETING_FIELDS = (
-    "name",
-    "email",
-    "phone",
-    "channel",
-    "language",
-    "user_id",
-    "user__email",
-    "user__phone",
-    "user__phone_verified",
-)
+GREETING_FIELDS = ("name", "email", "language", "user_id", "user__email")
 
 
 def birthday_greetings_queue(*, day: date) -> int:
