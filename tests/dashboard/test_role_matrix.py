@@ -98,16 +98,6 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "learning.Question": same("vacd", ["delete_selected"]),
     "learning.Enrolment": same("v"),
     "learning.Post": same("v", ["keep", "mark_union_answer", "remove", "unmark_union_answer"]),
-    # Surveys: every officer asks their part of the tree. Proposals: officers answer or turn one into
-    # an activity draft (workers write them on the portal); the chair sets a unit's threshold.
-    "surveys.Survey": same("vac", ["close_selected", "open_selected"]),
-    "surveys.Question": same("vacd", ["delete_selected"]),
-    "proposals.Proposal": same("vc"),
-    "proposals.ProposalThreshold": {
-        "Officer": ("v", set()),
-        "Welfare officer": ("v", set()),
-        "Chair": ("vacd", {"delete_selected"}),
-    },
     # Back office: imports for every officer; the chair sets the budgets.
     "members.ImportJob": same("va"),
     "welfare.Budget": {"Officer": ("v", set()), "Welfare officer": ("v", set()), "Chair": ("vac", set())},
