@@ -138,7 +138,9 @@ class Material(models.Model):
 class MaterialOpen(models.Model):
     """A member opened a material: first and last time (the outreach list asks "this year?")."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="learning_opens")
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="learning_opens"
+    )
     material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="opens")
     first_opened_at = models.DateTimeField(_("first opened"), default=timezone.now)
     last_opened_at = models.DateTimeField(_("last opened"), default=timezone.now)
@@ -240,7 +242,9 @@ class Choice(models.Model):
 class Enrolment(models.Model):
     """A member's progress through a course and, once passed, their completion record."""
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="enrolments")
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="enrolments"
+    )
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments")
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     # Percent of questions right once every step is done; kept as the last result.
@@ -360,7 +364,7 @@ class Post(models.Model):
 
 class PostReport(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey("members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
 

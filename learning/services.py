@@ -247,3 +247,16 @@ def member_learning_data(member: Member) -> dict:
             {"text": p.text, "at": p.created_at.isoformat(), "state": p.state} for p in member.learning_posts.all()
         ],
     }
+
+
+@transaction.atomic
+def member_learning_erase(member: Member, by) -> None:
+    """A member's erasure: what they opened, their courses and answers, their reports and their posts.
+
+    Posts are named, so they go with their author (answers others wrote under
+    the member's question go with it: without the question they say nothing).
+    """
+    PostReport.objects.filter(member=member).delete()
+    Post.objects.filter(author=member).delete()
+    Enrolment.objects.filter(member=member).delete()
+    MaterialOpen.objects.filter(member=member).delete()

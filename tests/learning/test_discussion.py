@@ -106,3 +106,18 @@ def test_an_answer_to_a_question_of_another_thread_is_refused(client, material, 
     client.force_login(worker.user)
     client.post(reverse("learning:material-discuss", args=[other.pk]), {"text": "答", "reply_to": question.pk})
     assert not Post.objects.filter(reply_to=question).exists()
+
+
+def test_erasing_a_member_takes_their_posts_and_learning_record_and_nothing_of_others(
+    material, question, worker, other_worker, officer
+):
+    from members import erasure
+
+    mine = services.post_create(member=worker, thread=material, text="合同到期不续签有补偿吗？")
+    theirs = services.post_create(member=worker, thread=material, text="只能约定一次。", reply_to=question)
+    kept = services.post_create(member=other_worker, thread=material, text="我也想知道")
+
+    erasure.erase(worker, by=officer)
+
+    assert not Post.objects.filter(pk__in=[mine.pk, theirs.pk]).exists()
+    assert Post.objects.filter(pk__in=[question.pk, kept.pk]).count() == 2
