@@ -5,16 +5,12 @@ admin (changelist, change page, counts, actions), the dashboard, the digest,
 the reminders and the services' permission checks all go through it.
 """
 
-from typing import Literal
-
 from django.db.models import Q, QuerySet
 
 from members.models import Member, User
-from members.scoping import unit_scope_q
+from members.scoping import Side, unit_scope_q, visible_by_side
 
 from .models import VIEW_CONFIDENTIAL, CareCase
-
-Side = Literal["any", "worker", "officer"]
 
 # A case is confidential on its own, or because the welfare request it came from is.
 CONFIDENTIAL_Q = Q(confidential=True) | Q(welfare_request__sensitivity="confidential")
@@ -35,21 +31,7 @@ def cases_visible_to(user, queryset: QuerySet | None = None, *, side: Side = "an
     """The cases ``user`` may see: about them (``side="worker"``), those they handle
     (``side="officer"``), or either. Everyone else gets an empty queryset, hence 404."""
     queryset = CareCase.objects.all() if queryset is None else queryset
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    as_worker = Q(member__user=user)
-    if user.is_superuser and side != "worker":
-        return queryset.all()
-    as_officer = _officer_q(user)
-    if side == "worker":
-        q = as_worker
-    elif side == "officer":
-        if as_officer is None:
-            return queryset.none()
-        q = as_officer
-    else:
-        q = as_worker if as_officer is None else as_worker | as_officer
-    return queryset.filter(q)
+    return visible_by_side(queryset, user, side=side, officer_q=_officer_q)
 
 
 def case_handled_by(user, case: CareCase) -> bool:

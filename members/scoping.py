@@ -6,6 +6,9 @@ actions, exports and autocomplete all go through ``scope_queryset`` (directly
 or through ``UnitScopedAdminMixin``).
 """
 
+from collections.abc import Callable
+from typing import Any, Literal
+
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -157,3 +160,29 @@ class UnitScopedAdminMixin:
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+Side = Literal["any", "worker", "officer"]
+
+
+def visible_by_side(queryset: QuerySet, user, *, side: Side, officer_q: Callable[[Any], Q | None]) -> QuerySet:
+    """Rows about a member (``member__user``) as a case area sees them: the worker's own
+    (``side="worker"``), those the officer handles (``side="officer"``, ``officer_q(user)``,
+    None when they handle none), or either (``"any"``). A superuser handles every row; anyone
+    else, and anyone not logged in, gets an empty queryset (hence 404). Each area keeps its
+    own officer rule; this is the shape they share (welfare requests, care cases)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    as_worker = Q(member__user=user)
+    if user.is_superuser and side != "worker":
+        return queryset.all()
+    as_officer = officer_q(user)
+    if side == "worker":
+        q = as_worker
+    elif side == "officer":
+        if as_officer is None:
+            return queryset.none()
+        q = as_officer
+    else:
+        q = as_worker if as_officer is None else as_worker | as_officer
+    return queryset.filter(q)

@@ -8,7 +8,7 @@ area, and the health check is for the load balancer. Neither has a model.
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -55,8 +55,10 @@ def home(request):
 
 
 def _check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    # Django's own check: connect if need be, then ask the backend whether the connection works.
+    connection.ensure_connection()
+    if not connection.is_usable():
+        raise DatabaseError("the database connection is not usable")
 
 
 def _check_broker() -> None:

@@ -16,7 +16,7 @@ from django.db.models import Case, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone, translation
 
 from members.models import Member, OrgUnit, User
-from members.scoping import unit_scope_q
+from members.scoping import Side, unit_scope_q, visible_by_side
 
 from .models import (
     VIEW_CONFIDENTIAL,
@@ -28,8 +28,6 @@ from .models import (
     RequestType,
     WelfareRequest,
 )
-
-Side = Literal["any", "worker", "officer"]
 
 
 def _officer_q(user) -> Q | None:
@@ -55,21 +53,7 @@ def requests_visible_to(user, queryset: QuerySet | None = None, *, side: Side = 
     (``side="officer"``), or either (``"any"``). Everyone else gets an empty queryset, hence 404.
     """
     queryset = WelfareRequest.objects.all() if queryset is None else queryset
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    as_worker = Q(member__user=user)
-    if user.is_superuser and side != "worker":
-        return queryset.all()
-    as_officer = _officer_q(user)
-    if side == "worker":
-        q = as_worker
-    elif side == "officer":
-        if as_officer is None:
-            return queryset.none()
-        q = as_officer
-    else:
-        q = as_worker if as_officer is None else as_worker | as_officer
-    return queryset.filter(q)
+    return visible_by_side(queryset, user, side=side, officer_q=_officer_q)
 
 
 def request_handled_by(user, request: WelfareRequest) -> bool:
