@@ -15,6 +15,7 @@ from django.urls import reverse
 from lib.batches import batches
 from members.notify import members_notify_many
 from notifications.models import Notification
+from notifications.services import sms_key
 
 from .models import Activity, Registration
 
@@ -38,7 +39,12 @@ def activity_reminders_due(*, now: datetime) -> QuerySet:
         )
         .alias(remind_from=remind_from)
         .filter(remind_from__lte=now)
-        .filter(Q(member__user__email__gt="") | Q(member__email__gt=""))
+        .filter(
+            Q(member__user__email__gt="")
+            | Q(member__email__gt="")
+            | Q(member__phone__gt="")
+            | Q(member__user__phone_verified=True)
+        )
     )
     return registrations.select_related("activity__unit", "member__user").order_by("pk")
 
@@ -81,6 +87,7 @@ def activity_reminders_drop_stale() -> int:
         pk__in=registration_ids, status=Registration.Status.CONFIRMED, activity__status=Activity.Status.PUBLISHED
     ).select_related("activity")
     still_valid = {activity_reminder_key(registration) for registration in current}
+    still_valid |= {sms_key(key) for key in still_valid}  # the text beside the mail
     stale = [pk for key, pk in pending.items() if key not in still_valid]
     # Only rows still pending: one a worker has just claimed is on its way.
     return Notification.objects.filter(pk__in=stale, status=Notification.Status.PENDING).update(

@@ -11,6 +11,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from lib.errors import error_text
+from lib.phones import phone_normalise
 
 from . import imports, services
 from .changelists import LargeChangelistMixin
@@ -73,13 +74,13 @@ class UserAdmin(BaseUserAdmin):
     """Accounts are managed by superusers; officers work with member profiles."""
 
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_staff", "officer_unit", "is_active", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = ["email", "phone", "display_name", "is_staff", "officer_unit", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "phone_verified", "groups"]
     list_select_related = ["officer_unit"]
-    search_fields = ["email", "display_name"]
+    search_fields = ["email", "phone", "display_name"]
     autocomplete_fields = ["officer_unit"]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "phone", "phone_verified", "password")}),
         (_("Personal info"), {"fields": ("display_name", "language")}),
         (_("Back office"), {"fields": ("is_active", "is_staff", "is_superuser", "officer_unit", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
@@ -140,10 +141,31 @@ class MemberAdmin(
     search_fields = ["name", "membership_number", "employee_number", "phone", "email", "user__email"]
     date_hierarchy = "created_at"
     autocomplete_fields = ["unit"]
-    readonly_fields = ["status", "membership_number", "joined_on", "privacy_consent_at", "user", "created_at"]
+    readonly_fields = [
+        "status",
+        "membership_number",
+        "joined_on",
+        "privacy_consent_at",
+        "user",
+        "created_at",
+        "reached_by",
+    ]
     fieldsets = (
         (None, {"fields": ("name", "gender", "date_of_birth", "unit", "job_title", "employee_number", "retired")}),
-        (_("Contact"), {"fields": ("phone", "email", "language", "wants_optional_mail")}),
+        (
+            _("Contact"),
+            {
+                "fields": (
+                    "phone",
+                    "email",
+                    "language",
+                    "channel",
+                    "reached_by",
+                    "wants_optional_mail",
+                    "wants_optional_sms",
+                )
+            },
+        ),
         (
             _("Membership"),
             {"fields": ("status", "membership_number", "joined_on", "privacy_consent_at", "user", "created_at")},
@@ -159,6 +181,22 @@ class MemberAdmin(
         "withdraw_selected",
         "transfer_selected",
     ]
+
+    @admin.display(description=_("reached by"))
+    def reached_by(self, obj):
+        return obj.channels_label if obj.pk else "-"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "phone" in form.base_fields:
+            form.base_fields["phone"].validators.append(phone_normalise)  # refuse what is no number
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if obj.phone:
+            obj.phone = phone_normalise(obj.phone)  # stored as E.164, as the outbox and TD replies match it
+        super().save_model(request, obj, form, change)
+
     change_form_template = "admin/members/member/change_form.html"
     change_list_template = "admin/members/member/change_list.html"  # the date drill-down without queries
 

@@ -5,4 +5,7 @@ def portal(request):
     return {
         "portal_languages": settings.LANGUAGES,
         "staff_require_mfa": settings.STAFF_REQUIRE_MFA,
+        "sms_cool_down": settings.SMS_CODE_COOL_DOWN,
+        "sms_code_minutes": settings.ACCOUNT_PHONE_VERIFICATION_TIMEOUT // 60,
+        "sms_code_tries": settings.ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS,
     }

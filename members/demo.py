@@ -74,10 +74,13 @@ def seed() -> None:
         date_of_birth=date(1992, 3, 8),
         unit=units["assembly_1"],
         consent=True,
-        phone="13800000001",
+        phone="+8613800000001",
         employee_number="JX-0001",
         job_title="装配工",
     )
+    # She signs in with her mobile number too (a texted code lands in var/sms/).
+    worker.user.phone, worker.user.phone_verified = "+8613800000001", True
+    worker.user.save(update_fields=["phone", "phone_verified"])
     officer = accounts["officer@demo.unionportal.cn"]
     services.membership_apply(member=worker, by=worker.user)
     services.membership_approve(member=worker, by=officer, note="欢迎加入工会！")
@@ -98,8 +101,10 @@ def seed() -> None:
             gender=gender,
             date_of_birth=born,
             unit=unit,
-            phone=f"139{i:08d}",
+            phone=f"+86139{i:08d}",
             email=f"member{i:02d}@demo.unionportal.cn",
+            # A third of the roster is reached by text message (the files under var/sms/).
+            channel=Member.Channel.SMS if i % 3 == 0 else Member.Channel.AUTO,
             employee_number=f"E{i:04d}",
             job_title=rng.choice(JOBS),
             retired=retired,

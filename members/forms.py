@@ -1,9 +1,12 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import SelectableFieldsExportForm
+
+from lib.phones import phone_normalise
 
 from .models import DeletionRequest, ImportJob, Member, OrgUnit
 
@@ -39,11 +42,18 @@ class ProfileForm(forms.ModelForm):
             "job_title",
             "retired",
             "language",
+            "channel",
+            "wants_optional_sms",
         ]
         widgets = {
             "date_of_birth": DateInput(),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel"}),
+            "channel": forms.RadioSelect,
         }
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        return phone_normalise(phone) if phone else ""
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
@@ -150,3 +160,20 @@ class ScopedExportForm(SelectableFieldsExportForm):
         if field_name in labels:
             return capfirst(str(labels[field_name]))
         return super()._get_field_label(resource, field_name)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, with a mobile number, an e-mail address or both (one at least)."""
+
+    field_order = ["phone", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("Optional if you give a mobile number.")
+        self.fields["phone"].help_text = _("A code is texted to it. Optional if you give an e-mail address.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
+            raise forms.ValidationError(_("Give a mobile number or an e-mail address (or both)."))
+        return cleaned

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
 from lib.models import StateChange
+from lib.phones import phone_display, phone_or_blank
 from lib.storage import PrivateStorage
 
 
@@ -23,9 +24,9 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):
-        if not email:
-            raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if not email and not extra.get("phone"):
+            raise ValueError("An e-mail address or a mobile number is required.")
+        user = self.model(email=self.normalize_email(email).lower() if email else None, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -42,12 +43,16 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """An account. Workers log in by e-mail; officers act for one unit."""
+    """An account. Workers log in by e-mail or mobile number; officers act for one unit."""
 
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # NULL, not "", for an account opened with a mobile number only: unique among those who have one.
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    # E.164 (lib.phones); unique among verified numbers (an unverified one may be a typo of someone else's).
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True, default="")
+    phone_verified = models.BooleanField(_("mobile number verified"), default=False)
     display_name = models.CharField(_("name"), max_length=100, blank=True)
     language = models.CharField(
         _("preferred language"),
@@ -74,15 +79,25 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=Q(phone_verified=True), name="user_verified_phone_unique"
+            ),
+        ]
 
     def __str__(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or self.phone
+
+    def save(self, *args, **kwargs):
+        if not self.email:
+            self.email = None  # "" would be one more account with the same address
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or self.phone
 
     def get_short_name(self):
-        return self.display_name or self.email
+        return self.display_name or self.email or self.phone
 
 
 class OrgUnit(MP_Node):
@@ -198,6 +213,21 @@ class Member(models.Model):
         default=True,
         help_text=_("Birthday greetings and dues reminders. Notices about your own requests are always sent."),
     )
+
+    class Channel(models.TextChoices):
+        AUTO = "auto", _("automatic: e-mail if I have an address, else text message")
+        EMAIL = "email", _("e-mail only")
+        SMS = "sms", _("text message only")
+        BOTH = "both", _("e-mail and text message")
+
+    channel = models.CharField(
+        _("how the union reaches you"), max_length=10, choices=Channel.choices, default=Channel.AUTO
+    )
+    wants_optional_sms = models.BooleanField(
+        _("receive greetings and reminders by text message"),
+        default=True,
+        help_text=_("Replying TD to one of our texts turns this off."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # The dues month the last lapse warning was about: claimed before the warning is queued,
     # so each member is warned once per month (members.lapses).
@@ -251,6 +281,39 @@ class Member(models.Model):
         if self.user_id and self.user.email:
             return self.user.email
         return self.email
+
+    @property
+    def contact_phone(self) -> str:
+        """The account's verified number, else the profile's (as the roster or the worker gave it), in E.164."""
+        if self.user_id and self.user.phone_verified and self.user.phone:
+            return self.user.phone
+        return phone_or_blank(self.phone) if self.phone else ""
+
+    def reach(self) -> tuple[str, str]:
+        """(address, number) the union writes to, by the member's choice of channel; "" for a channel not used.
+
+        Automatic: e-mail where there is an address, else a text message.
+        """
+        email, phone = self.contact_email, self.contact_phone
+        channel = self.channel
+        if channel == self.Channel.AUTO:
+            return (email, "") if email else ("", phone)
+        if channel == self.Channel.EMAIL:
+            return email, ""
+        if channel == self.Channel.SMS:
+            return ("", phone) if phone else (email, "")  # no number: e-mail rather than nothing
+        return email, phone
+
+    @property
+    def phone_shown(self) -> str:
+        return phone_display(self.phone)
+
+    @property
+    def channels_label(self) -> str:
+        """Which channels reach this member now, for their page and officers'."""
+        email, phone = self.reach()
+        labels = [str(label) for value, label in ((email, _("e-mail")), (phone, _("text message"))) if value]
+        return " + ".join(labels) or str(_("not reachable (no address, no number)"))
 
 
 class MembershipEvent(StateChange):

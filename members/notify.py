@@ -2,11 +2,11 @@
 
 ``member_notify`` (one member, inside the change's transaction) and
 ``members_notify_many`` (a scheduled job's batch) decide whether a member can
-be reached (an address), in which language (theirs), and whether the mail is
-optional (then it carries a one-click unsubscribe link and is not sent once
-the member turns optional mail off). They hand the mail to the generic outbox
-(``notifications``), which knows nothing of members. A second channel (SMS)
-belongs behind these two functions, so the areas need not change for it.
+be reached and on which channels (``Member.reach``: e-mail, text message or
+both, by their choice), in which language (theirs), and whether the mail is
+optional (then it carries a one-click unsubscribe link, or the opt-out word in a
+text, and is not sent once the member turns it off). They hand the mail to the
+generic outbox (``notifications``), which knows nothing of members.
 
 The outbox asks ``optional_mail_refused`` (named by the ``OUTBOX_OPT_OUT``
 setting, as ``EMAIL_BACKEND`` names a class) which optional rows not to send:
@@ -44,21 +44,22 @@ def member_notify(*, member: Member, template: str, key: str, context: Context, 
     """Queue one mail to ``member`` in their language, once per ``key``.
 
     ``context`` is a dict, or a function called in the member's language (for
-    translated labels). Nothing is queued when the member has no address.
-    Returns the outbox row, or ``None`` (no address, or ``key`` queued before).
+    translated labels). Nothing is queued when the member has no address nor number.
+    Returns the outbox row (the e-mail's when there is one), or ``None``.
     """
-    to_email = member.contact_email
-    if not to_email:
+    to_email, to_phone = member.reach()
+    if not to_email and not to_phone:
         return None
     context = dict(_context_in_language(context, member.language))
     headers = None
-    if optional:
+    if optional and to_email:
         url = unsubscribe_url_for(member=member)
         context["unsubscribe_url"] = url
         headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     return notification_enqueue(
         key=key,
         to_email=to_email,
+        to_phone=to_phone,
         user=member.user if member.user_id else None,
         language=member.language,
         template=template,
@@ -82,21 +83,30 @@ def members_notify_many(
     ``items`` are members, or anything ``member_of`` leads to one (a
     registration: one mail per item, a member may appear twice). ``key`` and
     ``context`` are functions of the item. Returns how many mails are new.
-    A member needs ``name``, ``email``, ``language``, ``user_id`` and
-    ``user__email`` loaded.
+    A member needs ``name``, ``email``, ``phone``, ``channel``, ``language``, ``user_id``
+    and ``user__email``, ``user__phone``, ``user__phone_verified`` loaded.
     """
-    pairs = [(item, member_of(item)) for item in items]
-    pairs = [(item, member) for item, member in pairs if member.contact_email]
-    unsubscribe_urls = unsubscribe_urls_for(members=[member for _, member in pairs]) if optional else {}
+    reach: dict[int, tuple[str, str]] = {}
+    pairs = []
+    for item in items:
+        member = member_of(item)
+        if member.pk not in reach:
+            reach[member.pk] = member.reach()
+        if any(reach[member.pk]):
+            pairs.append((item, member))
+    by_mail = [member for _, member in pairs if reach[member.pk][0]]
+    unsubscribe_urls = unsubscribe_urls_for(members=by_mail) if optional else {}
     mails = [
         Mail(
             key=key(item),
-            to_email=member.contact_email,
+            to_email=reach[member.pk][0],
+            to_phone=reach[member.pk][1],
             user_id=member.user_id,
             language=member.language,
             template=template,
             context=context(item),
             unsubscribe_url=unsubscribe_urls.get(member.pk, ""),
+            optional=optional,
         )
         for item, member in pairs
     ]
@@ -104,8 +114,10 @@ def members_notify_many(
 
 
 def with_address(members: QuerySet) -> QuerySet:
-    """Members who can be written to; mirrors ``Member.contact_email``."""
-    return members.filter(Q(user__email__gt="") | Q(email__gt="")).select_related("user")
+    """Members who can be written to, by e-mail or text; mirrors ``Member.reach``."""
+    return members.filter(
+        Q(user__email__gt="") | Q(email__gt="") | Q(phone__gt="") | Q(user__phone_verified=True)
+    ).select_related("user")
 
 
 # --- Optional mail: the outbox's opt-out question and the unsubscribe link -----
@@ -120,6 +132,11 @@ def optional_mail_refused(notifications: Iterable) -> set[int]:
     optional = [n for n in notifications if n.optional]
     if not optional:
         return set()
+    texts = [n for n in optional if n.channel == "sms"]
+    refused = _optional_texts_refused(texts) if texts else set()
+    optional = [n for n in optional if n.channel != "sms"]
+    if not optional:
+        return refused
     user_ids = {n.user_id for n in optional if n.user_id}
     emails = {n.to_email.lower() for n in optional if not n.user_id}
     opted_out = (
@@ -134,7 +151,46 @@ def optional_mail_refused(notifications: Iterable) -> set[int]:
             off_users.add(user_id)
         else:
             off_emails.add(email)
-    return {n.pk for n in optional if (n.user_id in off_users if n.user_id else n.to_email.lower() in off_emails)}
+    return refused | {
+        n.pk for n in optional if (n.user_id in off_users if n.user_id else n.to_email.lower() in off_emails)
+    }
+
+
+def _optional_texts_refused(texts: list) -> set[int]:
+    """Ids of the optional texts whose member replied TD (or turned optional texts off): one query."""
+    user_ids = {n.user_id for n in texts if n.user_id}
+    phones = {n.to_phone for n in texts if not n.user_id}
+    off_users, off_phones = set(), set()
+    for user_id, phone in (
+        Member.objects.filter(wants_optional_sms=False)
+        .filter(Q(user_id__in=user_ids) | Q(user=None, phone__in=phones))
+        .values_list("user_id", "phone")
+    ):
+        if user_id:
+            off_users.add(user_id)
+        else:
+            off_phones.add(phone)
+    return {n.pk for n in texts if (n.user_id in off_users if n.user_id else n.to_phone in off_phones)}
+
+
+# Replies that mean "no more optional texts" (carriers' convention: TD, T, 退订; N).
+OPT_OUT_WORDS = frozenset({"TD", "T", "N", "退订", "STOP", "UNSUBSCRIBE"})
+
+
+def sms_opt_out_reply(*, phone: str, text: str) -> int:
+    """A reply to one of our texts (``SMS_OPT_OUT_REPLY``): TD and its kin turn optional texts off
+    for the members this number reaches. Returns how many members it turned off."""
+    if text.strip().upper() not in OPT_OUT_WORDS:
+        return 0
+    members = Member.objects.filter(
+        Q(user__phone=phone, user__phone_verified=True) | Q(phone=phone), wants_optional_sms=True
+    )
+    count = 0
+    for member in members:  # one by one, so the history records each change
+        member.wants_optional_sms = False
+        member.save(update_fields=["wants_optional_sms"])
+        count += 1
+    return count
 
 
 def unsubscribe_token_for(*, member: Member, signer: signing.Signer | None = None) -> str:

@@ -49,7 +49,17 @@ def birthday_members(*, day: date) -> QuerySet:
 
 
 # What a greeting needs of a member (a member row has many more columns).
-GREETING_FIELDS = ("name", "email", "language", "user_id", "user__email")
+GREETING_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "channel",
+    "language",
+    "user_id",
+    "user__email",
+    "user__phone",
+    "user__phone_verified",
+)
 
 
 def birthday_greetings_queue(*, day: date) -> int:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
+from lib.phones import phone_normalise
+
 from .models import DuesRecord, Member, MembershipEvent, OrgUnit
 from .scoping import scope_queryset, user_may_see_unit
 from .services import membership_number_for
@@ -98,6 +100,21 @@ class ScopedResource(resources.ModelResource):
             return True
         self.seen_keys.add(key)
         return False
+
+
+class PhoneWidget(widgets.Widget):
+    """A mobile number as people type it in a sheet (138 1111 2222, +852…, a number cell), stored in E.164."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if text.endswith(".0") and text[:-2].isdigit():
+            text = text[:-2]  # a spreadsheet's number cell
+        if not text:
+            return ""
+        try:
+            return phone_normalise(text)
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
 
 
 class ChoiceWidget(widgets.Widget):
@@ -254,7 +271,7 @@ class MemberResource(ScopedResource):
     date_of_birth = fields.Field(attribute="date_of_birth", column_name="date_of_birth", widget=LenientDateWidget())
     employee_number = fields.Field(attribute="employee_number", column_name="employee_number")
     job_title = fields.Field(attribute="job_title", column_name="job_title")
-    phone = fields.Field(attribute="phone", column_name="phone")
+    phone = fields.Field(attribute="phone", column_name="phone", widget=PhoneWidget())
     email = fields.Field(attribute="email", column_name="email")
     retired = fields.Field(attribute="retired", column_name="retired", widget=YesNoWidget())
     joined_on = fields.Field(attribute="joined_on", column_name="joined_on", widget=LenientDateWidget())

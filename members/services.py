@@ -73,8 +73,12 @@ def member_register(
     job_title: str = "",
     retired: bool = False,
     language: str | None = None,
+    channel: str = Member.Channel.AUTO,
+    wants_optional_sms: bool = True,
 ) -> Member:
-    """Create the worker's profile (not yet a membership application)."""
+    """Create the worker's profile (not yet a membership application).
+
+    The profile's number is the account's verified one unless the worker gave another."""
     if not consent:
         raise ValidationError(_("Please accept the privacy notice."))
     if Member.objects.filter(user=user).exists():
@@ -86,12 +90,14 @@ def member_register(
         gender=gender,
         date_of_birth=date_of_birth,
         unit=unit,
-        phone=phone,
-        email=user.email,
+        phone=phone or (user.phone if user.phone_verified else ""),
+        email=user.email or "",
         employee_number=employee_number,
         job_title=job_title,
         retired=retired,
         language=language,
+        channel=channel,
+        wants_optional_sms=wants_optional_sms,
         privacy_consent_at=timezone.now(),
     )
     member.full_clean(exclude=["union"])
@@ -115,6 +121,8 @@ def member_update(*, member: Member, **fields) -> Member:
         "job_title",
         "retired",
         "language",
+        "channel",
+        "wants_optional_sms",
     }
     unknown = set(fields) - editable
     if unknown:
@@ -517,7 +525,7 @@ def _erase_membership(member: Member, by: User) -> None:
     member.phone = member.email = member.employee_number = member.job_title = ""
     member.date_of_birth = date(member.date_of_birth.year, 1, 1)
     member.user = None
-    member.wants_optional_mail = False
+    member.wants_optional_mail = member.wants_optional_sms = False
     member.save()
     member.history.all().delete()
     member.events.exclude(note="").update(note="")
@@ -525,6 +533,7 @@ def _erase_membership(member: Member, by: User) -> None:
     if user is not None:
         user.is_active = False
         user.email = f"erased-{user.pk}@invalid.example"
+        user.phone, user.phone_verified = "", False
         user.display_name = ""
         user.set_unusable_password()
         user.save()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("card/scan/<str:token>/", views.card_scan, name="card-scan"),
     path("data.json", views.data_export, name="data-export"),
     path("deletion/", views.deletion_request, name="deletion-request"),
+    path("password/by-code/", views.password_by_code, name="password-by-code"),
 ]

@@ -1,9 +1,12 @@
 import hashlib
 import json
+import time
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -76,6 +79,37 @@ def profile_edit(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("members:profile")
     return render(request, "members/profile_form.html", {"form": form, "creating": False})
+
+
+# How long after signing in with a code the password may be set without the old one.
+PASSWORD_BY_CODE_SECONDS = 15 * 60
+
+
+def _signed_in_by_code_recently(request) -> bool:
+    # allauth's record of how this session signed in (the adapter reads it the same way).
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return (
+        bool(records)
+        and records[-1].get("method") == "code"
+        and (time.time() - records[-1].get("at", 0) < PASSWORD_BY_CODE_SECONDS)
+    )
+
+
+@login_required
+def password_by_code(request):
+    """Resetting a password by phone: sign in with a texted code (allauth's login by code),
+    then set a new password here, without the old one, for a few minutes."""
+    if not _signed_in_by_code_recently(request):
+        return redirect("account_change_password")
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect("members:profile")
+    return render(request, "members/password_by_code.html", {"form": form})
 
 
 @login_required

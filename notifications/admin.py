@@ -2,28 +2,44 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from lib.phones import phone_masked
+
 from . import services
-from .models import Notification
+from .models import Notification, SmsDay
+from .sms import sms_segments
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """The outbox, for superusers: what was sent, what failed and why.
+    """The outbox, for superusers and the chair (the whole installation): what was sent, on
+    which channel, what failed and why; failed ones can be sent again.
 
-    Bodies are not shown: they may hold password-reset links.
+    Bodies are not shown: they may hold password-reset links and sign-in codes.
     """
 
-    list_display = ["subject", "to_email", "template", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "template", "optional"]
-    search_fields = ["to_email", "subject", "key"]
+    list_display = [
+        "recipient",
+        "channel",
+        "template",
+        "status",
+        "attempts",
+        "last_error_short",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", "template", "optional"]
+    search_fields = ["to_email", "to_phone", "subject", "key"]
     date_hierarchy = "created_at"
     fields = [
         "key",
+        "channel",
         "to_email",
+        "masked_phone",
         "user",
         "template",
         "language",
         "subject",
+        "segments",
         "status",
         "attempts",
         "last_error",
@@ -38,10 +54,26 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["retry"]
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.has_perm("notifications.view_notification")
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser or request.user.has_perm("notifications.view_notification")
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, obj):
+        return phone_masked(obj.to_phone) if obj.channel == Notification.Channel.SMS else obj.to_email
+
+    @admin.display(description=_("to number"))
+    def masked_phone(self, obj):
+        return phone_masked(obj.to_phone)
+
+    @admin.display(description=_("text messages billed"))
+    def segments(self, obj):
+        return sms_segments(obj.body_text) if obj.channel == Notification.Channel.SMS else "-"
+
+    @admin.display(description=_("last error"))
+    def last_error_short(self, obj):
+        return obj.last_error[:80]
 
     def has_add_permission(self, request):
         return False
@@ -52,12 +84,38 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the selected failed or unconfirmed e-mails again"), permissions=["view"])
+    @admin.action(description=_("Send the selected failed or unconfirmed messages again"), permissions=["view"])
     def retry(self, request, queryset):
         count = services.notification_retry(notifications=queryset)
         self.message_user(
-            request, ngettext("%(n)d e-mail queued again.", "%(n)d e-mails queued again.", count) % {"n": count}
+            request, ngettext("%(n)d message queued again.", "%(n)d messages queued again.", count) % {"n": count}
         )
+
+
+@admin.register(SmsDay)
+class SmsDayAdmin(admin.ModelAdmin):
+    """Texts sent per day against the day's ceiling; the chair raises today's when it is reached."""
+
+    list_display = ["day", "sent", "ceiling", "reached"]
+    fields = ["day", "sent", "ceiling"]
+    readonly_fields = ["day", "sent"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        services.sms_day_today()  # today's row exists, to be seen and raised
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("ceiling reached"), boolean=True)
+    def reached(self, obj):
+        return obj.sent >= obj.ceiling
+
+    def save_model(self, request, obj, form, change):
+        services.sms_ceiling_raise(day=obj, ceiling=form.cleaned_data["ceiling"])
 
 
 # --- django-celery-beat's periodic tasks, made to fit ------------------------------

@@ -6,7 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
-    """One e-mail in the outbox.
+    """One e-mail or text message in the outbox.
 
     Written in the same transaction as the change that causes it; ``key`` is
     unique, so the same reminder or notice can never be queued twice.
@@ -24,7 +24,14 @@ class Notification(models.Model):
         # (a second copy is worse than asking); an officer may resend it.
         UNCONFIRMED = "unconfirmed", _("handed over, answer not received")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("text message")
+
     key = models.CharField(_("de-duplication key"), max_length=200, unique=True)
+    # A text message has its number in ``to_phone`` (E.164), its text in ``body_text``, no subject.
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices, default=Channel.EMAIL)
+    to_phone = models.CharField(_("to number"), max_length=20, blank=True, default="")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient account"),
@@ -64,4 +71,46 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self):
+        if self.channel == self.Channel.SMS:
+            return f"{self.body_text[:20]}… → {self.to_phone}"
         return f"{self.subject} → {self.to_email}"
+
+
+class SmsDay(models.Model):
+    """Texts sent on one day by this installation, and the most that may be (they cost money).
+
+    Each text takes one from the day's allowance with a conditional UPDATE before
+    it goes; once ``sent`` reaches ``ceiling`` the rest wait in the outbox until
+    an officer raises the ceiling or the next day begins.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    sent = models.PositiveIntegerField(_("texts sent"), default=0)
+    ceiling = models.PositiveIntegerField(_("most texts this day"))
+
+    class Meta:
+        verbose_name = _("text messages of a day")
+        verbose_name_plural = _("text messages per day")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day}: {self.sent}/{self.ceiling}"
+
+
+class ShortLink(models.Model):
+    """``/s/<code>`` → a page of the site: links short enough for a text message.
+
+    The code is derived from the path (``notifications.shortlinks``), so the
+    same page always gets the same link and a batch needs one insert.
+    """
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    path = models.CharField(_("path"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("short link")
+        verbose_name_plural = _("short links")
+
+    def __str__(self):
+        return f"/s/{self.code} → {self.path}"

@@ -14,6 +14,10 @@ ROLE_PERMISSIONS = {
     "Officer": OFFICER_VIEW,
     "Welfare officer": [],
     "Chair": [
+        # The outbox of the whole installation (no bodies shown) and the day's ceiling of texts.
+        "notifications.view_notification",
+        "notifications.view_smsday",
+        "notifications.change_smsday",
         "django_celery_beat.change_periodictask",
         "django_celery_beat.add_crontabschedule",
         "django_celery_beat.change_crontabschedule",

@@ -9,6 +9,12 @@ killed, task lost).
 Scheduled jobs (each area's ``reminders.py``) write many rows at once with
 ``notification_enqueue_many``; the same unique key makes each one exactly once.
 
+A row is an e-mail or a text message (``channel``); everything above holds for
+both. A recipient reached on two channels gets one row on each (the text's key
+is the mail's with ``:sms``), each sent once. Texts go through ``SMS_BACKEND``
+(``notifications.sms``) and take one from the day's allowance (``SmsDay``)
+before they go.
+
 The outbox knows no area and no member: the areas write through the members
 app's one door (``members.notify``), and whether an optional mail may still go
 is asked of the callable named by ``settings.OUTBOX_OPT_OUT``.
@@ -35,13 +41,16 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as db_connection
 from django.db.models import F, Q
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
-from .models import Notification
+from .models import Notification, SmsDay
 from .outbound import Composer
+from .shortlinks import collecting, short_links_save
+from .sms import SmsMessage, SmsPermanentError, get_sms_connection
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +58,22 @@ BACKOFF_SECONDS = [60, 300, 1800, 7200, 21600]
 # Ids handed to one "send many" task: one SMTP connection for all of them.
 SEND_BATCH = 200
 # What sending a row reads of it (``Outgoing``).
-SEND_FIELDS = ("pk", "key", "user_id", "to_email", "optional", "subject", "body_text", "body_html", "headers")
+SEND_FIELDS = (
+    "pk",
+    "key",
+    "user_id",
+    "to_email",
+    "optional",
+    "subject",
+    "body_text",
+    "body_html",
+    "headers",
+    "channel",
+    "to_phone",
+    "template",
+)
+# A text whose day's allowance is spent waits this long before it is tried again.
+SMS_CEILING_WAIT_SECONDS = 900
 
 
 def _render_parts(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -68,6 +92,22 @@ def _finish(subject: str, text: str, html: str) -> tuple[str, str, str]:
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Render ``notifications/email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``."""
     return _finish(*_render_parts(template=template, context=context, language=language))
+
+
+def render_sms(*, template: str, context: dict, language: str, optional: bool = False) -> str | None:
+    """A text message: ``notifications/sms/<template>.txt`` on one line, the union's signature
+    before it and, on an optional one, the opt-out word after it. ``None`` if the template has
+    no text form. Links in it should go through ``|short_link`` (``{% load sms %}``)."""
+    ctx = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        try:
+            body = render_to_string(f"notifications/sms/{template}.txt", ctx)
+        except TemplateDoesNotExist:
+            return None
+        text = f"【{settings.SMS_SIGNATURE}】" + " ".join(body.split())
+        if optional:
+            text += translation.gettext(" Reply TD to stop.")
+    return text
 
 
 # Templates that only print these context values as they are (no filter, no
@@ -140,27 +180,83 @@ def notification_enqueue(
     user=None,
     optional: bool = False,
     headers: dict | None = None,
+    to_phone: str = "",
 ) -> Notification | None:
-    """Save one e-mail in the outbox and send it once the transaction commits.
+    """Save one e-mail (to ``to_email``) and/or one text (to ``to_phone``) in the outbox and
+    send them once the transaction commits.
 
-    Returns the new row, or ``None`` when a row with ``key`` exists already
-    (the mail was queued before) or there is no address to send to.
+    Returns the new e-mail row (else the new text's), or ``None`` when the rows exist
+    already (queued before) or there is nowhere to send to.
     """
-    if not to_email:
-        return None
     language = language or (user.language if user is not None else settings.LANGUAGE_CODE)
+    text_row = None
+    if to_phone:
+        text_row = sms_enqueue(
+            key=key,
+            to_phone=to_phone,
+            template=template,
+            context=context,
+            language=language,
+            user=user,
+            optional=optional,
+        )
+    if not to_email:
+        return text_row
     subject, text, html = render_email(template=template, context=context, language=language)
+    return (
+        notification_save(
+            key=key,
+            to_email=to_email,
+            template=template,
+            language=language,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            user=user,
+            optional=optional,
+            headers=headers or {},
+        )
+        or text_row
+    )
+
+
+def sms_key(key: str) -> str:
+    return f"{key}:sms"
+
+
+def sms_enqueue(
+    *,
+    key: str,
+    to_phone: str,
+    template: str,
+    context: dict,
+    language: str,
+    user=None,
+    optional: bool = False,
+) -> Notification | None:
+    """Save one text message in the outbox (key ``<key>:sms``); sent once the transaction commits.
+
+    ``None`` when it was queued before, or the template has no text form.
+    """
+    if Notification.objects.filter(key=sms_key(key)).exists():
+        return None
+    with collecting() as links:
+        text = render_sms(template=template, context=context, language=language, optional=optional)
+    if text is None:
+        logger.warning("The %s notification has no text-message form: none sent to %s", template, to_phone[:6])
+        return None
+    short_links_save(links)
     return notification_save(
-        key=key,
-        to_email=to_email,
+        key=sms_key(key),
+        channel=Notification.Channel.SMS,
+        to_phone=to_phone,
+        to_email="",
         template=template,
         language=language,
-        subject=subject,
+        subject="",
         body_text=text,
-        body_html=html,
         user=user,
         optional=optional,
-        headers=headers or {},
     )
 
 
@@ -190,6 +286,10 @@ class Mail:
     user_id: int | None = None
     # Optional mails carry an unsubscribe link and List-Unsubscribe headers.
     unsubscribe_url: str = ""
+    # Also (or only, without ``to_email``) a text message to this number (E.164).
+    to_phone: str = ""
+    # An optional text (no unsubscribe link: it carries the opt-out word).
+    optional: bool = False
 
 
 @transaction.atomic
@@ -202,11 +302,12 @@ def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
     these mails are new and waiting to be sent.
     """
     wanted = {mail.key: mail for mail in mails if mail.to_email}
-    if not wanted:
+    texts = {sms_key(mail.key): mail for mail in mails if mail.to_phone}
+    if not wanted and not texts:
         return 0
-    existing = set(Notification.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    existing = set(Notification.objects.filter(key__in=[*wanted, *texts]).values_list("key", flat=True))
     stencils: dict[tuple, Stencil | None] = {}
-    rows = []
+    rows = _text_rows(texts, existing)
     for key, mail in wanted.items():
         if key in existing:
             continue
@@ -250,6 +351,35 @@ def notification_enqueue_many(*, mails: Sequence[Mail]) -> int:
     )
     transaction.on_commit(lambda: notification_queue_many(notification_ids=ids))
     return len(ids)
+
+
+def _text_rows(texts: dict, existing: set) -> list[dict]:
+    """The outbox rows (as ``_insert_new`` takes them) of the texts not queued yet; their links saved."""
+    rows = []
+    with collecting() as links:
+        for key, mail in texts.items():
+            if key in existing:
+                continue
+            optional = mail.optional or bool(mail.unsubscribe_url)
+            text = render_sms(template=mail.template, context=mail.context, language=mail.language, optional=optional)
+            if text is None:
+                continue
+            rows.append(
+                {
+                    "key": key,
+                    "channel": Notification.Channel.SMS,
+                    "to_phone": mail.to_phone,
+                    "to_email": "",
+                    "user_id": mail.user_id,
+                    "template": mail.template,
+                    "language": mail.language,
+                    "optional": optional,
+                    "subject": "",
+                    "body_text": text,
+                }
+            )
+    short_links_save(links)
+    return rows
 
 
 def _insert_new(rows: list[dict]) -> None:
@@ -432,12 +562,18 @@ def _renew(ids: list[int], claimed_at: datetime) -> tuple[list[int], datetime]:
     return [pk for pk in ids if pk in kept], now
 
 
-def _release(ids: list[int], claimed_at: datetime) -> None:
-    """Give back rows this call claimed and did not try (deadline, mail server down): pending, attempt not counted."""
+def _release(ids: list[int], claimed_at: datetime, wait: Sequence[int] = ()) -> None:
+    """Give back rows this call claimed and did not try (deadline, mail server down): pending, attempt not counted.
+
+    Those in ``wait`` (texts over the day's ceiling) are due again only after ``SMS_CEILING_WAIT_SECONDS``.
+    """
     if ids:
         Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=claimed_at).update(
             status=Notification.Status.PENDING, claimed_at=None, claimed_by="", attempts=F("attempts") - 1
         )
+    if wait:
+        later = timezone.now() + timedelta(seconds=SMS_CEILING_WAIT_SECONDS)
+        Notification.objects.filter(pk__in=list(wait), status=Notification.Status.PENDING).update(next_attempt_at=later)
 
 
 def _claimer() -> str:
@@ -529,6 +665,9 @@ class Outgoing(NamedTuple):
     body_text: str
     body_html: str
     headers: dict
+    channel: str
+    to_phone: str
+    template: str
 
 
 class _SentMarks:
@@ -565,7 +704,8 @@ class _SentMarks:
 def _record_failure(notification_id: int, exc: Exception) -> None:
     notification = Notification.objects.get(pk=notification_id)  # attempts as counted by the claim
     attempts = notification.attempts
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    # A text the provider will never deliver (bad number, refused template) is not tried again.
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS or isinstance(exc, SmsPermanentError):
         status, next_at = Notification.Status.FAILED, notification.next_attempt_at
     else:
         delay = BACKOFF_SECONDS[min(attempts - 1, len(BACKOFF_SECONDS) - 1)]
@@ -606,6 +746,7 @@ def notification_send_many(*, notification_ids: Iterable[int], deadline: float |
     renew_at = time.monotonic() + renew_every
     mail_connection = connection or get_connection()
     composer = Composer()
+    texts = _Texts()
     sent = 0
     try:
         with _SentMarks() as marks:
@@ -620,6 +761,11 @@ def notification_send_many(*, notification_ids: Iterable[int], deadline: float |
                     if not queue:
                         break
                 notification = rows[queue.popleft()]
+                if notification.channel == Notification.Channel.SMS:
+                    if texts.send(notification):
+                        marks.mark(notification.pk)
+                        sent += 1
+                    continue
                 unreachable = _connection_error(mail_connection)
                 if unreachable is not None:
                     _record_failure(notification.pk, unreachable)
@@ -649,9 +795,79 @@ def notification_send_many(*, notification_ids: Iterable[int], deadline: float |
                 sent += 1
     finally:
         _release(list(queue), claimed_at)
+        if texts.deferred:
+            _release(texts.deferred, claimed_at, wait=texts.deferred)
         if connection is None:
             mail_connection.close()
+        texts.close()
     return sent
+
+
+class _Texts:
+    """The text messages of one batch: one SMS connection, opened at the first, and the day's allowance."""
+
+    def __init__(self):
+        self.connection = None
+        self.deferred: list[int] = []  # over the day's ceiling: given back to wait
+
+    def send(self, notification: Outgoing) -> bool:
+        if self.deferred or not sms_allowance_take():
+            self.deferred.append(notification.pk)
+            return False
+        if self.connection is None:
+            self.connection = get_sms_connection()
+        message = SmsMessage(
+            to=notification.to_phone,
+            body=notification.body_text,
+            template=notification.template,
+            reference=str(notification.pk),
+        )
+        try:
+            self.connection.send_messages([message])
+        except Exception as exc:  # noqa: BLE001 - provider, socket and HTTP errors alike
+            sms_allowance_give_back()
+            _record_failure(notification.pk, exc)
+            return False
+        return True
+
+    def close(self):
+        if self.deferred:
+            logger.warning("The day's ceiling of text messages is reached: %s texts wait", len(self.deferred))
+        if self.connection is not None:
+            self.connection.close()
+
+
+def sms_day_today() -> SmsDay:
+    day, _ = SmsDay.objects.get_or_create(day=timezone.localdate(), defaults={"ceiling": settings.SMS_DAILY_LIMIT})
+    return day
+
+
+def sms_allowance_take() -> bool:
+    """Take one text from today's allowance (a conditional UPDATE); False once the ceiling is reached."""
+    today = timezone.localdate()
+    taken = SmsDay.objects.filter(day=today, sent__lt=F("ceiling")).update(sent=F("sent") + 1)
+    if taken:
+        return True
+    day = sms_day_today()  # the day's first text, or the ceiling reached
+    return day.sent < day.ceiling and bool(
+        SmsDay.objects.filter(day=today, sent__lt=F("ceiling")).update(sent=F("sent") + 1)
+    )
+
+
+def sms_allowance_give_back() -> None:
+    SmsDay.objects.filter(day=timezone.localdate(), sent__gt=0).update(sent=F("sent") - 1)
+
+
+@transaction.atomic
+def sms_ceiling_raise(*, day: SmsDay, ceiling: int) -> SmsDay:
+    """Set the day's ceiling (an officer, in the admin); texts waiting for it go at the next sweep."""
+    SmsDay.objects.filter(pk=day.pk).update(ceiling=ceiling)
+    day.refresh_from_db()
+    if day.sent < day.ceiling:
+        Notification.objects.filter(
+            channel=Notification.Channel.SMS, status=Notification.Status.PENDING, next_attempt_at__gt=timezone.now()
+        ).filter(last_error="").update(next_attempt_at=timezone.now())
+    return day
 
 
 def _connection_error(connection) -> Exception | None:

@@ -94,3 +94,13 @@ def staff_client(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def smsoutbox():
+    """The texts sent in this test (the locmem SMS back-end of the test settings), as ``mailoutbox``."""
+    from notifications.sms import locmem
+
+    locmem.outbox.clear()
+    yield locmem.outbox
+    locmem.outbox.clear()

@@ -27,6 +27,8 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("proposals/", include("proposals.urls")),
     path("notifications/", include("members.mail_urls")),
+    # Short links in text messages (/s/<code>) and replies to them (回复TD退订).
+    path("", include("notifications.urls")),
     path("admin/statistics/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,7 +42,7 @@ def _queue_position(registration: Registration) -> int | None:
 def _notify(*, registration: Registration, template: str, key: str, note: str = "") -> None:
     """Queue one e-mail to the registered member, in their language (outbox)."""
     member = registration.member
-    if not member.contact_email:
+    if not any(member.reach()):
         return  # before the queue position is counted
     activity = registration.activity
     member_notify(

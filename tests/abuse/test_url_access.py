@@ -38,7 +38,7 @@ class Case:
     method: str = "GET"
     data: dict = field(default_factory=dict)
     label: str = ""
-    anonymous: str = "login"  # what a visitor who is not logged in gets: "login", "open" or "404"
+    anonymous: str = "login"  # what a visitor who is not logged in gets: "login", "open", "redirect" or "404"
 
 
 @dataclass
@@ -171,6 +171,13 @@ def objection(cast) -> dict:
     item = grant_notice(cast)
     other = cast["other_worker"]
     return {"pk": services.objection_raise(notice=item, member=other, by=other.user, reason="情况不属实").pk}
+
+
+def short_link_code(cast) -> dict:
+    from notifications.shortlinks import short_code, short_url
+
+    short_url("/me/")
+    return {"code": short_code("/me/")}
 
 
 def learning_material(cast) -> dict:
@@ -312,6 +319,18 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     # An officer over the member's unit checks a scanned member in.
     "activities:check-in": [Case(card_token, allowed=OFFICERS)],
     "mail:preferences": NoObject("login"),
+    # Setting a password without the old one, only just after signing in with a texted code.
+    "members:password-by-code": NoObject("login"),
+    # A text's short link leads anyone to its page (which asks for a login itself); an unknown code is 404.
+    "notifications:short-link": [
+        Case(short_link_code, allowed=tuple(ROLES), anonymous="redirect", label="a link we made"),
+        Case(lambda cast: {"code": "nothere"}, allowed=(), anonymous="404", label="a code we never made"),
+    ],
+    # The provider posts replies without cookies: the token in the URL is the proof (none is set in
+    # tests: every token is 404; tests/notifications/test_sms_replies.py sets one).
+    "notifications:sms-inbound": [
+        Case(lambda cast: {"token": "guessed"}, allowed=(), anonymous="404", method="POST", label="a guessed token"),
+    ],
     # One-click unsubscribe (RFC 8058): mail providers call it without cookies; the signed token is the proof.
     "mail:unsubscribe": [
         Case(unsubscribe_token, allowed=tuple(ROLES), anonymous="open", label="the member's own token"),
@@ -498,6 +517,8 @@ def test_only_the_right_people_reach_an_object(client, cast, name, index):
         allowed = role in case.allowed
         if role == "anonymous" and case.anonymous == "login":
             ok = response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+        elif role == "anonymous" and case.anonymous == "redirect":
+            ok = response.status_code == 302  # on to the page, which asks for a login itself
         elif role == "anonymous" and case.anonymous == "404":
             ok = response.status_code == 404 and _row_counts() == before
         elif role == "anonymous":

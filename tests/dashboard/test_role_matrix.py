@@ -23,12 +23,15 @@ def same(rights: str, actions=()) -> dict:
 
 
 MATRIX: dict[str, dict[str, tuple[str, set]]] = {
-    # Accounts, groups, second factors, one-off schedules and the outbox are for superusers.
+    # Accounts, groups, second factors and one-off schedules are for superusers.
     "account.EmailAddress": SUPERUSERS_ONLY,
     "auth.Group": SUPERUSERS_ONLY,
     "members.User": SUPERUSERS_ONLY,
     "mfa.Authenticator": SUPERUSERS_ONLY,
-    "notifications.Notification": SUPERUSERS_ONLY,
+    # The outbox (channel, state, failure; no bodies) and the day's ceiling of texts: the chair,
+    # who answers for the installation, sees them, sends failed messages again and raises the ceiling.
+    "notifications.Notification": {"Officer": NOTHING, "Welfare officer": NOTHING, "Chair": ("v", {"retry"})},
+    "notifications.SmsDay": {"Officer": NOTHING, "Welfare officer": NOTHING, "Chair": ("vc", set())},
     "django_celery_beat.ClockedSchedule": SUPERUSERS_ONLY,
     "django_celery_beat.SolarSchedule": SUPERUSERS_ONLY,
     # The reminders' schedules: officers see when they run; the chair may change the timing

@@ -100,7 +100,7 @@ def test_a_known_member_is_updated_and_keeps_their_status_and_number(upload, con
     assert job.counts == {"update": 1}
     confirm(officer, job)
     worker.refresh_from_db()
-    assert worker.phone == "13911112222" and worker.status == Member.Status.ACTIVE
+    assert worker.phone == "+8613911112222" and worker.status == Member.Status.ACTIVE  # stored in E.164
     assert Member.objects.filter(name="李娟").count() == 1
 
 

@@ -6,6 +6,7 @@ under ``var/cache/`` and e-mail written to files under ``var/mail/``. ``DATABASE
 ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -159,10 +160,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "members:profile"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# A worker signs up and in with a mobile number (verified by a text-message code), an
+# e-mail address, or both (issue 17); numbers are stored in E.164 (lib.phones).
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# Either or both (members.forms.SignupForm asks for one at least).
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "members.forms.SignupForm"}
+# allauth warns when no way in is required at sign-up; the form requires one of the two.
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# "optional" for allauth (which would otherwise require an address of everyone); an address
+# is still mandatory to verify for an account without a verified number
+# (members.adapters.EmailVerificationStage), as before numbers came.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# A code expires after ten minutes and locks after three wrong tries (allauth's own).
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 600
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = 3
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = 1
+# Signing in by a code, texted or mailed: also the way back in for who forgot the password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+PHONE_DEFAULT_REGION = os.environ.get("PHONE_DEFAULT_REGION", "CN")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -173,7 +196,16 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # Text-message codes (SMS bombing): per number (key) and per client address; the
+    # adapter adds a daily ceiling per number, per address and per account (SMS_CODE_LIMITS).
+    "verify_phone": "1/60s/key,5/h/key,10/h/ip",
+    "request_login_code": "1/60s/key,5/h/key,10/h/ip",
+    "change_phone": "1/m/user,5/d/user",
 }
+# Seconds a worker waits before another code may be sent (shown on the page): the "1/60s" above.
+SMS_CODE_COOL_DOWN = 60
+# Codes texted per day, at most: per number, per client address, per account.
+SMS_CODE_LIMITS = {"phone": 10, "ip": 30, "user": 10}
 # The client address for rate limits: behind the TLS proxy, the number of proxies that
 # append to X-Forwarded-For, or the header the proxy sets (e.g. X-Real-IP); otherwise
 # every client shares the proxy's address and one budget.
@@ -243,6 +275,31 @@ OUTBOX_BROKER_RETRY_AFTER = int(os.environ.get("OUTBOX_BROKER_RETRY_AFTER", "10"
 OUTBOX_SWEEP_GRACE = int(os.environ.get("OUTBOX_SWEEP_GRACE", "30"))
 # One sweep stops taking new rows after this long; the next sweep goes on.
 OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "240"))
+
+# --- Text messages (SMS) ---------------------------------------------------
+# As EMAIL_BACKEND: notifications.sms.filebased (one file per text under var/sms/, the
+# default), .console, .locmem (tests) or .alibaba (Alibaba Cloud SMS, production).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.filebased.SmsBackend")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+# The union's signature, 【…】 at the head of every text (carriers require one).
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "职工之家")
+# Texts sent per day by this installation, at most (they cost money); an officer raises
+# the day's ceiling in the admin (Outbox → SMS days).
+SMS_DAILY_LIMIT = int(os.environ.get("SMS_DAILY_LIMIT", "2000"))
+# Alibaba Cloud SMS (notifications.sms.alibaba): the key pair, the signature as approved
+# (SignName), and one approved template code per text; each template reads ${content}.
+SMS_ALIBABA_ACCESS_KEY_ID = os.environ.get("SMS_ALIBABA_ACCESS_KEY_ID", "")
+SMS_ALIBABA_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIBABA_ACCESS_KEY_SECRET", "")
+SMS_ALIBABA_ENDPOINT = os.environ.get("SMS_ALIBABA_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_ALIBABA_PROTOCOL = os.environ.get("SMS_ALIBABA_PROTOCOL", "https")
+SMS_ALIBABA_SIGN_NAME = os.environ.get("SMS_ALIBABA_SIGN_NAME", SMS_SIGNATURE)
+SMS_ALIBABA_TIMEOUT_MS = int(os.environ.get("SMS_ALIBABA_TIMEOUT_MS", "10000"))
+# {"<outbox template>": "SMS_123456789", ...}; "*" is the one used for any other.
+SMS_ALIBABA_TEMPLATE_CODES = json.loads(os.environ.get("SMS_ALIBABA_TEMPLATE_CODES", "{}"))
+# Replies to our texts (回复TD退订) reach the portal at /sms/inbound/<token>/; empty: off.
+SMS_INBOUND_TOKEN = os.environ.get("SMS_INBOUND_TOKEN", "")
+# Who turned optional texts off: the members app keeps the preference (as OUTBOX_OPT_OUT).
+SMS_OPT_OUT_REPLY = "members.notify.sms_opt_out_reply"
 
 # --- Celery ---------------------------------------------------------------
 # Redis hands a message that is not acknowledged within this many seconds to

@@ -33,3 +33,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not SQLite's shared in-memory database: threads in concurrency
     # tests then meet the same locking (busy timeout, WAL) as production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+SMS_BACKEND = "notifications.sms.locmem.SmsBackend"
