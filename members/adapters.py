@@ -83,7 +83,13 @@ class EmailVerificationStage(allauth_stages.EmailVerificationStage):
 
     def handle(self):
         user = self.login.user
-        if user is not None and not (user.phone and user.phone_verified):
+        if user is None:
+            # A sign-up with a taken address (SignupForm.validate_unique_email): answered as a
+            # new address is; a taken number is answered by the phone stage before this one.
+            mandatory = not self.login.phone
+        else:
+            mandatory = not (user.phone and user.phone_verified)
+        if mandatory:
             self.login.email_verification = EmailVerificationMethod.MANDATORY
         return super().handle()
 

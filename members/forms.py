@@ -1,4 +1,6 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.flows.manage_email import assess_unique_email
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -50,6 +52,14 @@ class ProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel"}),
             "channel": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without the choice (an older page, a script) keeps the member's own.
+        self.fields["channel"].required = False
+
+    def clean_channel(self):
+        return self.cleaned_data["channel"] or self.instance.channel or Member.Channel.AUTO
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
@@ -177,3 +187,13 @@ class SignupForm(AllauthSignupForm):
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors:
             raise forms.ValidationError(_("Give a mobile number or an e-mail address (or both)."))
         return cleaned
+
+    def validate_unique_email(self, value) -> str:
+        """A taken address gets the same answer as a new one; its owner is told by mail.
+
+        allauth hides a taken address only under "mandatory" e-mail verification; ours is
+        "optional" (a worker may sign up with a number alone) and the login stage makes it
+        mandatory for every account without a verified number, so the address is checked here."""
+        email = get_adapter().validate_unique_email(value)
+        self.account_already_exists = assess_unique_email(email) is not True
+        return email

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from care.models import CareCase
 from notifications.services import render_sms
 from notifications.shortlinks import collecting
 from notifications.sms import sms_length, sms_segments
@@ -37,6 +38,22 @@ CONTEXTS = {
     "account-code": {"code": "123456", "minutes": 10},
     "account-unknown": {"signup_url": URL},
     "account-exists": {"login_url": URL},
+    "care-digest": {"overdue": [1], "due": [1, 2], "unassigned": [], "admin_url": URL},
+    "care-reminder": {"case": CareCase(due_on=date(2026, 5, 3), kind="hospital"), "url": URL},
+    "care-visit-reminder": {"due_on": date(2026, 5, 3), "officer": "王强", "url": URL},
+    "learning-completed": {"course": TITLE, "certificate_url": URL},
+    "learning-union-answer": {"title": TITLE, "url": URL},
+    "membership-lapse-warning": {"next_month": date(2026, 4, 1), "limit": 3, "profile_url": URL},
+    "membership-transfer": {
+        "transfer_state": "pending",
+        "to_union": "城东区总工会",
+        "from_union": "总装一班",
+        "profile_url": URL,
+    },
+    "notice-announced": {"reference": "W-2026-00123", "starts_on": date(2026, 5, 3), "board_url": URL},
+    "notice-objection-decided": {"state_label": "已采纳"},
+    "proposal-decided": {"title": TITLE, "state": "drafted", "proposal_url": URL},
+    "proposal-threshold": {"title": TITLE, "count": "12", "review_url": URL},
 }
 OPTIONAL = {"birthday-greeting", "dues-reminder"}
 ROOT = Path(settings.BASE_DIR)
