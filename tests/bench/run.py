@@ -526,10 +526,12 @@ def smtplib_loop(port: int, message: bytes, count: int) -> float:
 FANOUT_DAY = datetime.date(2028, 2, 29)
 
 
-def fanout_prepare(count: int) -> tuple[str, bytes]:
+def fanout_prepare(count: int) -> tuple[str, bytes, int]:
     """``count`` members whose birthday greeting is due on FANOUT_DAY; a typical greeting as raw bytes.
 
-    Returns the outbox key pattern of those greetings and one rendered mail for the reference loop.
+    Every second one is reached by text message only (issue 17), with a mainland number of their own.
+    Returns the outbox key pattern of those greetings, one rendered mail for the reference loop and
+    how many greetings go by text.
     """
     from django.core.mail import EmailMultiAlternatives
     from django.db.models import F
@@ -537,17 +539,26 @@ def fanout_prepare(count: int) -> tuple[str, bytes]:
     from members.models import Member
     from members.notify import unsubscribe_url_for
     from members.reminders import birthday_members
-    from notifications.models import Notification
+    from notifications.models import Notification, SmsDay
     from notifications.services import render_email
 
-    Notification.objects.filter(key__endswith=f":{FANOUT_DAY.isoformat()}").delete()
+    Notification.objects.filter(key__contains=f":{FANOUT_DAY.isoformat()}").delete()  # mails and texts
+    SmsDay.objects.all().delete()  # the bench's own texts of earlier runs: each run starts with a full allowance
     # Members born on 29 February are moved a day; then exactly ``count`` are given that birthday.
     leap = Member.objects.filter(date_of_birth__month=2, date_of_birth__day=29)
     leap.update(date_of_birth=F("date_of_birth") + datetime.timedelta(days=1))
     chosen = list(
         Member.objects.filter(status=Member.Status.ACTIVE).exclude(email="").order_by("pk").values_list("pk", flat=True)
     )[:count]
-    Member.objects.filter(pk__in=chosen).update(date_of_birth=datetime.date(1988, 2, 29), wants_optional_mail=True)
+    Member.objects.filter(pk__in=chosen).update(
+        date_of_birth=datetime.date(1988, 2, 29),
+        wants_optional_mail=True,
+        wants_optional_sms=True,
+        channel=Member.Channel.EMAIL,
+    )
+    by_text = chosen[1::2]
+    for pk in by_text:  # one number each: 139 followed by the member's id
+        Member.objects.filter(pk=pk).update(channel=Member.Channel.SMS, phone=f"139{pk:08d}")
     assert birthday_members(day=FANOUT_DAY).count() == count
     member = Member.objects.get(pk=chosen[0])
     subject, text, html = render_email(
@@ -557,7 +568,7 @@ def fanout_prepare(count: int) -> tuple[str, bytes]:
     )
     message = EmailMultiAlternatives(subject=subject, body=text, to=[member.contact_email])
     message.attach_alternative(html, "text/html")
-    return f":{FANOUT_DAY.isoformat()}", message.message().as_bytes(linesep="\r\n")
+    return f":{FANOUT_DAY.isoformat()}", message.message().as_bytes(linesep="\r\n"), len(by_text)
 
 
 def run_fanout() -> dict:
@@ -567,12 +578,23 @@ def run_fanout() -> dict:
     from notifications.models import Notification
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    key_end, message = fanout_prepare(MAILS)
+    key_end, message, texts = fanout_prepare(MAILS)
+    mails = MAILS - texts
+    sms_dir = Path(tempfile.mkdtemp(prefix="bench-sms-"))
     with Sink() as sink:
         reference = smtplib_loop(sink.port, message, MAILS)
         say(f"  smtplib loop, one connection: {reference:8.1f} mails/s")
         sink.count = 0
-        worker_env = {**ENV, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "EMAIL_USE_TLS": "0"}
+        worker_env = {
+            **ENV,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(sink.port),
+            "EMAIL_USE_TLS": "0",
+            # Texts to files (the embedded default's back-end); the day's ceiling above the run's texts.
+            "SMS_BACKEND": "notifications.sms.filebased.SmsBackend",
+            "SMS_FILE_PATH": str(sms_dir),
+            "SMS_DAILY_LIMIT": str(texts + 1000),
+        }
         worker = subprocess.Popen(  # nosec B603
             [
                 str(BIN / "celery"),
@@ -592,28 +614,40 @@ def run_fanout() -> dict:
         )
         try:
             time.sleep(5)  # let the worker connect to Redis (and run its start-up sweep of nothing)
-            started = time.monotonic()
+            started, started_wall = time.monotonic(), time.time()
             # What beat does on the day: the job finds the members, writes the outbox, workers send it.
             birthday_greetings_task.apply_async((FANOUT_DAY.isoformat(),))
-            done = sink.wait_for(MAILS, timeout=max(180, MAILS / 10))
-            elapsed = (sink.last_at or time.monotonic()) - started
+            done = sink.wait_for(mails, timeout=max(180, MAILS / 10))
+            deadline = time.monotonic() + max(60, texts / 50)
+            while len(list(sms_dir.iterdir())) < texts and time.monotonic() < deadline:
+                time.sleep(0.05)
+            last_text = max((f.stat().st_mtime for f in sms_dir.iterdir()), default=time.time())
+            # The sink's clock is monotonic, the files' the wall clock: both measured from the start.
+            elapsed = max((sink.last_at or time.monotonic()) - started, last_text - started_wall)
             time.sleep(2)  # a duplicate would arrive now
         finally:
             worker.terminate()
             worker.wait(timeout=60)
-    greetings = Notification.objects.filter(key__startswith="birthday:", key__endswith=key_end)
+    numbers = [f.name.split("-", 3)[3].removesuffix(".txt") for f in sms_dir.iterdir()]
+    shutil.rmtree(sms_dir, ignore_errors=True)
+    texts_once = len(numbers) == texts and len(set(numbers)) == texts
+    greetings = Notification.objects.filter(key__startswith="birthday:", key__contains=key_end)  # and ":sms"
     sent = greetings.filter(status=Notification.Status.SENT).count()
-    rate = sink.count / elapsed if elapsed > 0 else 0.0
+    delivered = sink.count + len(numbers)
+    rate = delivered / elapsed if elapsed > 0 else 0.0
     say(
-        f"  birthday greetings through beat's job, Celery + Redis: {rate:8.1f} mails/s "
-        f"({sink.count} received, {sent} of {greetings.count()} marked sent)"
+        f"  birthday greetings through beat's job, Celery + Redis: {rate:8.1f} messages/s "
+        f"({sink.count} of {mails} mails and {len(numbers)} of {texts} texts received, "
+        f"{sent} of {greetings.count()} marked sent)"
     )
     return {
         "mails": MAILS,
         "job": "notifications.birthday_greetings (find members, render, outbox, send in batches)",
         "received": sink.count,
         "marked_sent": sent,
-        "all_delivered_once": done and sent == MAILS and sink.count == MAILS,
+        "texts": texts,
+        "texts_received": len(numbers),
+        "all_delivered_once": done and texts_once and sent == MAILS and sink.count == mails,
         "reference_mails_per_s": round(reference, 1),
         "fanout_mails_per_s": round(rate, 1),
         "ratio": round(rate / reference, 3),
@@ -698,9 +732,10 @@ def write_readme(results: dict) -> None:
         f = results["fanout"]
         lines += [
             "",
-            f"Reminder fan-out: {f['mails']:,} birthday greetings due on one day, from beat's job (find the members, "
-            f"render, write the outbox) through a Celery worker ({f['worker_concurrency']} processes) and Redis into "
-            f"a local SMTP sink: **{f['fanout_mails_per_s']:.0f} mails/s**, **{f['ratio']:.2f}×** a plain smtplib "
+            f"Reminder fan-out: {f['mails']:,} birthday greetings due on one day ({f.get('texts', 0):,} of them by "
+            f"text message, to files), from beat's job (find the members, render, write the outbox) through a Celery "
+            f"worker ({f['worker_concurrency']} processes) and Redis into a local SMTP sink: "
+            f"**{f['fanout_mails_per_s']:.0f} messages/s**, **{f['ratio']:.2f}×** a plain smtplib "
             f"loop on one connection ({f['reference_mails_per_s']:.0f} mails/s); each delivered exactly once and "
             f"marked sent: {f['all_delivered_once']}.",
         ]
