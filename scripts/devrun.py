@@ -26,8 +26,23 @@ def _wait_for_port(host: str, port: int, timeout: float = 60) -> bool:
     return False
 
 
+def serve_env(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the three processes share.
+
+    Links in mails and the card's QR code are built from ``SITE_URL``; unless it is set, it is
+    the address this run serves on, so ``PORT=8080 make run`` sends links to port 8080 (issue 16).
+    """
+    env = dict(os.environ if environ is None else environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings.local")
+    host = env.get("HOST", "127.0.0.1")
+    port = env.get("PORT", "8000")
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = f"http://{host}:{port}"
+    return env
+
+
 def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unionportal.settings.local")
+    os.environ.update(serve_env())
     os.makedirs("var", exist_ok=True)
     celery = [PYTHON, "-m", "celery", "-A", "unionportal"]
     commands = {
