@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -583,7 +583,7 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
                     % {"name": registration.member.name, "status": registration.get_status_display()},
                 )
                 return redirect(reverse("admin:activities_registration_change", args=[registration.pk]))
-        return self.render_service_form(request, form=form, title=_("Sign a member up"), submit_label=_("Sign up"))
+        return self.render_service_form(request, form=form, title=_("Sign a member up"), submit_label=pgettext("activity", "Sign up"))
 
     @admin.action(description=_("Check in selected participants"), permissions=["check_in"])
     def check_in_selected(self, request, queryset):

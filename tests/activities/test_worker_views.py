@@ -281,3 +281,16 @@ def test_pages_render_in_english_for_an_english_speaking_worker(client, activity
     with translation.override("en"):
         page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
     assert "Sign up" in page
+
+
+def test_the_sign_up_button_reads_baoming_not_the_account_word_zhuce(client, activity, worker):
+    """Issue 16 item 3: "Sign up" for an activity is 报名; 注册 means creating an account."""
+    worker.user.language = "zh-hans"
+    worker.user.save()
+    client.force_login(worker.user)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
+        signup = translation.gettext("Sign up")
+    button = re.search(r'<button type="submit" class="primary">([^<]*)</button>', page)
+    assert button and button.group(1) == "报名"
+    assert signup == "注册"  # the account word keeps its own meaning
