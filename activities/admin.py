@@ -583,7 +583,9 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
                     % {"name": registration.member.name, "status": registration.get_status_display()},
                 )
                 return redirect(reverse("admin:activities_registration_change", args=[registration.pk]))
-        return self.render_service_form(request, form=form, title=_("Sign a member up"), submit_label=pgettext("activity", "Sign up"))
+        return self.render_service_form(
+            request, form=form, title=_("Sign a member up"), submit_label=pgettext("activity", "Sign up")
+        )
 
     @admin.action(description=_("Check in selected participants"), permissions=["check_in"])
     def check_in_selected(self, request, queryset):
