@@ -44,3 +44,13 @@ def test_the_compiled_catalogue_matches_its_source(po_path):
         if got != want:
             stale.append(entry.msgid)
     assert stale == [], f"{mo_path} is older than its .po: run `make messages`"
+
+
+def test_the_portal_speaks_with_one_voice_ni_never_nin():
+    """Issue 16 item 4: one form of address. The portal says 你 throughout, never 您."""
+    catalogues = [
+        p for p in Path(settings.BASE_DIR).glob("**/locale/zh_Hans/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    ]
+    assert catalogues
+    with_nin = [f"{p}:{n}" for p in catalogues for n, line in enumerate(p.read_text().splitlines(), 1) if "您" in line]
+    assert with_nin == []

@@ -165,8 +165,8 @@ def test_the_reminder_is_in_the_members_language(activity, place, mailoutbox, dj
     run_job(STARTS - timedelta(hours=24), django_capture_on_commit_callbacks)
     mails = {m.to[0]: m for m in mailoutbox}
     assert mails["zh@example.cn"].subject == "提醒：“安全生产知识讲座”将于2026年6月10日 09:00开始"
-    assert "李娟，您好：" in mails["zh@example.cn"].body
-    assert "期待您的参加" in mails["zh@example.cn"].body
+    assert "李娟，你好：" in mails["zh@example.cn"].body
+    assert "期待你的参加" in mails["zh@example.cn"].body
     assert f"/activities/registrations/{zh.pk}/" in mails["zh@example.cn"].body
     assert mails["en@example.cn"].subject == "Reminder: “安全生产知识讲座” on June 10, 2026, 9 a.m."
     assert "We look forward to seeing you." in mails["en@example.cn"].body

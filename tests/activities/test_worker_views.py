@@ -105,9 +105,9 @@ def test_each_card_says_whether_the_worker_can_take_part_and_why_not(
     services.registration_signup(activity=full, member=second, by=second.user)  # waiting: takes no place
     shown = cards(worker_client.get(reverse("activities:list")))
     assert "我： 已确认" in shown["已报名的讲座"]
-    assert "您不符合条件： 本活动仅限男会员参加。" in shown["男子篮球赛"]
+    assert "你不符合条件： 本活动仅限男会员参加。" in shown["男子篮球赛"]
     assert "剩余 10 个名额（共 10 个）" in shown["破例的足球赛"]
-    assert "您不符合条件： 本活动面向甲厂二车间的会员。" in shown["二车间的培训"]
+    assert "你不符合条件： 本活动面向甲厂二车间的会员。" in shown["二车间的培训"]
     assert "剩余 10 个名额（共 10 个）" in shown["还有名额的讲座"]
     assert "已满员，可报名候补" in shown["满员的登山"]
     assert shown["满员的合唱排练"].endswith("已满员")

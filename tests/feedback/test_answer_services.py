@@ -13,7 +13,7 @@ def test_a_named_author_is_e_mailed_the_answer(named_item, officer, mailoutbox, 
     assert named_item.state == Feedback.State.ANSWERED
     assert [m.to for m in mailoutbox] == [["worker@example.cn"]]
     assert "已与食堂协商，延长到七点。" in mailoutbox[0].body
-    assert mailoutbox[0].subject == f"工会已答复您的意见建议“{named_item.title}”"  # the author's language
+    assert mailoutbox[0].subject == f"工会已答复你的意见建议“{named_item.title}”"  # the author's language
     assert f"/feedback/{named_item.pk}/" in mailoutbox[0].body
     assert Notification.objects.get().status == Notification.Status.SENT
 
