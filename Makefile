@@ -20,7 +20,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 ## Start the portal: web server, Celery worker and beat (Ctrl-C stops all).
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py seed_demo
+	SITE_URL=$${SITE_URL:-http://$${HOST:-127.0.0.1}:$(PORT)} $(PY) manage.py seed_demo
 	PORT=$(PORT) $(PY) scripts/devrun.py
 
 ## Run the whole test suite.

@@ -32,7 +32,12 @@ class UserLanguageMiddleware:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Back to the default, so a response made before this middleware on the thread's
+            # next request (a 400 for an unknown host) is not in the previous member's language.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -9,7 +9,7 @@ from django.views import defaults
 
 @pytest.mark.django_db
 def test_an_unknown_address_answers_a_chinese_page_with_the_way_home(client):
-    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.get("/no-such-page/")  # Chinese by default
     page = response.content.decode()
     assert response.status_code == 404
     assert "找不到这个页面" in page and "返回首页" in page
@@ -44,3 +44,11 @@ def test_the_other_error_pages_are_in_chinese(view, status, words, rf: RequestFa
         response = view(request)
     assert response.status_code == status
     assert words in response.content.decode()
+    assert '<html lang="zh-Hans">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_request_for_an_unknown_host_gets_the_portals_400_not_a_server_error(client):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "无法读取这次请求" in response.content.decode()

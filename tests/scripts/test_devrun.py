@@ -26,4 +26,4 @@ def test_the_links_follow_the_port_served_unless_the_site_url_is_set(given, site
 
 def test_the_make_target_gives_the_demo_seed_the_same_address():
     makefile = (Path(__file__).parents[2] / "Makefile").read_text()
-    assert "SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py seed_demo" in makefile
+    assert "SITE_URL=$${SITE_URL:-http://$${HOST:-127.0.0.1}:$(PORT)} $(PY) manage.py seed_demo" in makefile
