@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.columns import yes_no_column
 from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
 from members.scoping import UnitScopedAdminMixin, officer_unit, sees_everything
@@ -114,9 +115,9 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
         "author_display",
         "unit",
         "submitted_on",
-        "published",
+        yes_no_column(Feedback, "published"),
         "support_count",
-        "awaiting_answer",
+        yes_no_column(Feedback, "awaiting_answer"),
     ]
     list_display_links = ["reference", "title"]
     list_filter = [

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from lib.columns import yes_no_column
 from lib.errors import error_text
 from lib.phones import phone_normalise
 
@@ -133,7 +134,15 @@ class MemberAdmin(
 ):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
-    list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
+    list_display = [
+        "name",
+        "membership_number",
+        "status",
+        "unit",
+        "gender",
+        "employee_number",
+        yes_no_column(Member, "retired"),
+    ]
     list_filter = ["status", "gender", "retired", "language"]
     list_select_related = ["unit"]
     # The columns the rows read (LargeChangelistMixin): not the contact details, dates or consents.
