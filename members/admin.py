@@ -711,7 +711,10 @@ class ImportJobAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             form.is_valid()
             try:
                 imports.import_job_confirm(
-                    job=job, by=request.user, skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False)
+                    job=job,
+                    by=request.user,
+                    skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False),
+                    changes_checked=form.cleaned_data.get("changes_checked", False),
                 )
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, error_text(exc), messages.ERROR)
