@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from lib.errors import error_text
 from members.models import Member, OrgUnit
-from members.scoping import UnitScopedAdminMixin, scope_queryset
+from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
 
 from . import selectors, services
 from .forms import ActivityAdminForm, CancelActivityForm, DoorForm
@@ -537,7 +537,7 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
     resource_classes = [ParticipantResource]
     export_formats = [CSV, XLSX]
     list_display = ["member", "activity", "status", "position", "created_at", "checked_in_at"]
-    list_filter = ["status", "activity__category", ("activity", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "activity__category", ("activity", admin.RelatedOnlyFieldListFilter), UnitTreeFilter]
     list_select_related = ["member", "activity"]
     search_fields = ["member__name", "member__membership_number", "member__phone", "activity__title"]
     date_hierarchy = "activity__starts_at"

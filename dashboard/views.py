@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import statistics
+from . import cards, statistics
 
 # Rows of a long list shown on the page (its CSV has them all).
 PAGE_ROWS = 50
@@ -25,6 +25,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     period = statistics.Period.from_request(request, row_limit=PAGE_ROWS)
     page = statistics.page_for(request, period, recount=request.GET.get("recount") == "1")
     this_year = timezone.localdate().year
+    units = list(cards.units_for(request.user))
+    scope, scope_error = cards.scope_from_request(request, units)
     return TemplateResponse(
         request,
         "dashboard/statistics.html",
@@ -33,6 +35,11 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "title": _("Statistics"),
             "period": period,
             "years": list(range(this_year, this_year - 6, -1)),
+            "months": range(1, 13),
+            "units": units,
+            "scope": scope,
+            "scope_error": scope_error,
+            "cards": cards.cards_for(request, scope),
             "sections": page.sections,
             "counted_at": page.counted_at,
             "from_cache": page.from_cache,

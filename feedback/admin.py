@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
-from members.scoping import UnitScopedAdminMixin, officer_unit, sees_everything
+from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, officer_unit, sees_everything
 from members.search import IndexedSearchMixin
 
 from . import services
@@ -126,6 +126,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
         "published",
         "awaiting_answer",
         ("unit", UnitFilter),
+        UnitTreeFilter,
     ]
     list_select_related = ["unit", "author"]
     # The columns the rows read (LargeChangelistMixin): not the texts, the digest or the publisher.

@@ -35,7 +35,7 @@ from .models import (
     User,
 )
 from .resources import RESOURCES, DuesResource, MemberResource
-from .scoping import UnitScopedAdminMixin, scope_queryset
+from .scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
 from .search import IndexedSearchMixin
 from .selectors import pending_transfer_of, transfers_visible_to
 
@@ -134,7 +134,7 @@ class MemberAdmin(
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
-    list_filter = ["status", "gender", "retired", "language"]
+    list_filter = ["status", "gender", "retired", "language", UnitTreeFilter]
     list_select_related = ["unit"]
     # The columns the rows read (LargeChangelistMixin): not the contact details, dates or consents.
     list_only = ["name", "membership_number", "status", "unit__name", "gender", "employee_number", "retired"]

@@ -29,7 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from lib.errors import error_text
 from members.changelists import LargeChangelistMixin
 from members.models import Member, User
-from members.scoping import UnitScopedAdminMixin, scope_queryset
+from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
 from members.search import IndexedSearchMixin
 
 from . import selectors, services
@@ -192,7 +192,7 @@ class WelfareRequestAdmin(
         "submitted_at",
     ]
     list_display_links = ["reference"]
-    list_filter = ["state", RequestTypeFilter, "priority", AssignedFilter, OverdueFilter, "sensitivity"]
+    list_filter = ["state", RequestTypeFilter, "priority", AssignedFilter, OverdueFilter, "sensitivity", UnitTreeFilter]
     list_select_related = ["member__unit", "request_type", "assigned_to"]
     # The columns the rows read (LargeChangelistMixin): not the descriptions, decisions, accounts.
     list_only = [

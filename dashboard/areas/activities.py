@@ -15,7 +15,7 @@ from learning.models import MaterialOpen
 from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, panels, statistics
+from .. import cache, cards, panels, statistics
 from ..panels import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, sum_cells, unit_labels
 
@@ -243,4 +243,39 @@ def outreach(request, period) -> statistics.Table:
         rows=rows,
         chart="",
         row_count=total,
+    )
+
+
+@cards.register("activities", permission=PERMISSION, order=20)
+def activities_card(request, scope: cards.Scope) -> cards.Card:
+    counts = scope_queryset(
+        Registration.objects.filter(scope.within("activity__unit"), **scope.between("activity__starts_at")),
+        request.user,
+        "activity__unit",
+    ).aggregate(
+        activities=Count("activity", distinct=True),
+        attended=Count("pk", filter=ATTENDED),
+        missed=Count("pk", filter=MISSED),
+        coming=Count("pk", filter=Q(status=R.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=R.WAITING)),
+    )
+    return cards.Card(
+        title=_("Activity participation"),
+        figures=[
+            (_("activities with sign-ups"), counts["activities"]),
+            (_("attendances"), counts["attended"]),
+            (_("came of those expected"), cards.share(counts["attended"], counts["attended"] + counts["missed"])),
+        ],
+        bars=cards.bars(
+            [
+                (_("Took part"), counts["attended"]),
+                (_("Did not come"), counts["missed"]),
+                (_("Signed up, still to come"), counts["coming"]),
+                (_("On the waiting list"), counts["waiting"]),
+            ]
+        ),
+        bars_title=_("Sign-ups of activities starting in the period"),
+        csv_slug="participation-per-category",
+        list_url=scope.list_url("activities", "registration", "activity__starts_at"),
+        list_label=_("These sign-ups"),
     )
