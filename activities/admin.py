@@ -21,9 +21,9 @@ from django.utils.translation import ngettext, pgettext
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from lib.errors import error_text
+from lib.history import HistoryAdmin
 from members.models import Member, OrgUnit
 from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
 
@@ -144,7 +144,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, SimpleHistoryAdmin):
+class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, HistoryAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",
@@ -531,7 +531,7 @@ class SignUpMemberForm(forms.Form):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, ExportActionMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, ExportActionMixin, HistoryAdmin):
     unit_field = "activity__unit"
     view_on_site = False  # the registration page is the worker's own
     resource_classes = [ParticipantResource]

@@ -6,11 +6,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from lib.errors import error_text
+from lib.history import HistoryAdmin
 from lib.phones import phone_normalise
 
 from . import imports, services
@@ -128,9 +128,7 @@ class MembershipEventInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(
-    UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, SimpleHistoryAdmin
-):
+class MemberAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, HistoryAdmin):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
     list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
