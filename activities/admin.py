@@ -23,6 +23,7 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from lib.errors import error_text
+from lib.forms import LabelledExportForm
 from lib.history import HistoryAdmin
 from members.models import Member, OrgUnit
 from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
@@ -536,6 +537,7 @@ class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, E
     view_on_site = False  # the registration page is the worker's own
     resource_classes = [ParticipantResource]
     export_formats = [CSV, XLSX]
+    export_form_class = LabelledExportForm  # the columns offered by their Chinese names
     list_display = ["member", "activity", "status", "position", "created_at", "checked_in_at"]
     list_filter = ["status", "activity__category", ("activity", admin.RelatedOnlyFieldListFilter), UnitTreeFilter]
     list_select_related = ["member", "activity"]
