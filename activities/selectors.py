@@ -354,3 +354,25 @@ def published_draw(*, activity: Activity, member: Member) -> PublishedDraw | Non
     ]
     mine = next((row for row in rows if row["mine"]), None)
     return PublishedDraw(draw=draw, rows=rows, mine=mine, verified=lottery_verify(draw=draw))
+
+
+def quiet_members(user, *, since: datetime) -> QuerySet:
+    """Active members of ``user``'s part of the union who attended no activity since ``since``
+    (the outreach list), each with ``last_took_part``: when they last did, or None.
+
+    "Attended nothing since" is an anti-join (NOT EXISTS); the last attendance is a
+    subquery read only for the rows listed."""
+    attended = Registration.objects.filter(member=OuterRef("pk"), status=Registration.Status.ATTENDED)
+    return (
+        scope_queryset(Member.objects.filter(status=Member.Status.ACTIVE), user)
+        .filter(~Exists(attended.filter(activity__starts_at__gte=since)))
+        .annotate(last_took_part=Subquery(attended.order_by("-activity__starts_at").values("activity__starts_at")[:1]))
+    )
+
+
+def activities_to_invite_to(user, *, now: datetime | None = None) -> QuerySet:
+    """Published activities still to come that ``user`` runs: what a quiet member can be invited to."""
+    now = now or timezone.now()
+    return scope_queryset(Activity.objects.filter(status=Activity.Status.PUBLISHED, starts_at__gt=now), user).order_by(
+        "starts_at", "pk"
+    )

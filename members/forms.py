@@ -160,6 +160,7 @@ class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         label=_("Import only the rows without errors and leave the others out"), required=False
     )
+    changes_checked = forms.BooleanField(label=_("I have checked the changes above"), required=False)
 
 
 class ScopedExportForm(SelectableFieldsExportForm):

@@ -58,3 +58,17 @@ def transfers_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def pending_transfer_of(member: Member) -> MembershipTransfer | None:
     return member.transfers.filter(state=MembershipTransfer.State.PENDING).select_related("to_union").first()
+
+
+def last_outreach_contacts(member_ids) -> dict:
+    """The latest follow-up of each of these members (one query), by member id."""
+    from .models import OutreachContact
+
+    found = {}
+    for contact in OutreachContact.objects.filter(member_id__in=list(member_ids)).select_related("by").order_by("-at"):
+        found.setdefault(contact.member_id, contact)
+    return found
+
+
+def outreach_contacts_of(member: Member) -> list:
+    return list(member.outreach_contacts.select_related("by").order_by("-at")[:20])
