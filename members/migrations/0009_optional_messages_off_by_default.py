@@ -4,30 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0008_merge_20261207_2257'),
+        ("members", "0008_merge_20261207_2257"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalmember',
-            name='wants_optional_mail',
-            field=models.BooleanField(default=False, help_text='Birthday greetings and dues reminders. Notices about your own requests are always sent.', verbose_name='receive greetings and reminders by e-mail'),
+            model_name="historicalmember",
+            name="wants_optional_mail",
+            field=models.BooleanField(
+                default=False,
+                help_text="Birthday greetings and dues reminders. Notices about your own requests are always sent.",
+                verbose_name="receive greetings and reminders by e-mail",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalmember',
-            name='wants_optional_sms',
-            field=models.BooleanField(default=False, help_text='Replying TD to one of our texts turns this off.', verbose_name='receive greetings and reminders by text message'),
+            model_name="historicalmember",
+            name="wants_optional_sms",
+            field=models.BooleanField(
+                default=False,
+                help_text="Replying TD to one of our texts turns this off.",
+                verbose_name="receive greetings and reminders by text message",
+            ),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='wants_optional_mail',
-            field=models.BooleanField(default=False, help_text='Birthday greetings and dues reminders. Notices about your own requests are always sent.', verbose_name='receive greetings and reminders by e-mail'),
+            model_name="member",
+            name="wants_optional_mail",
+            field=models.BooleanField(
+                default=False,
+                help_text="Birthday greetings and dues reminders. Notices about your own requests are always sent.",
+                verbose_name="receive greetings and reminders by e-mail",
+            ),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='wants_optional_sms',
-            field=models.BooleanField(default=False, help_text='Replying TD to one of our texts turns this off.', verbose_name='receive greetings and reminders by text message'),
+            model_name="member",
+            name="wants_optional_sms",
+            field=models.BooleanField(
+                default=False,
+                help_text="Replying TD to one of our texts turns this off.",
+                verbose_name="receive greetings and reminders by text message",
+            ),
         ),
     ]
