@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from lib.columns import yes_no_column
 from lib.errors import error_text
@@ -193,7 +193,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
     def reference(self, obj):
         return obj.reference
 
-    @admin.display(description=_("author"), ordering="author__name")
+    @admin.display(description=pgettext_lazy("feedback", "author"), ordering="author__name")
     def author_display(self, obj):
         if obj.anonymous:
             return _("anonymous")

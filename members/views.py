@@ -81,6 +81,18 @@ def profile_edit(request):
     return render(request, "members/profile_form.html", {"form": form, "creating": False})
 
 
+@require_POST
+def verification_resend(request):
+    """The verification page's "send again": the same address, allauth's rate limit, the same answer."""
+    from .adapters import verification_mail_resend
+
+    if verification_mail_resend(request):
+        messages.success(request, _("We sent the mail again. It can take a few minutes."))
+    else:
+        messages.error(request, _("A mail went out less than three minutes ago. Wait a moment, then try again."))
+    return redirect("account_email_verification_sent")
+
+
 # How long after signing in with a code the password may be set without the old one.
 PASSWORD_BY_CODE_SECONDS = 15 * 60
 

@@ -47,7 +47,7 @@ def test_a_worker_fills_in_the_profile_and_applies(client, newcomer, tree):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"consent": ""}, "consent", "请先同意隐私声明"),
+        ({"consent": ""}, "consent", "请先阅读并同意个人信息保护说明"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth", "请输入真实的出生日期"),
         ({"date_of_birth": "not a date"}, "date_of_birth", ""),
         ({"name": ""}, "name", ""),
