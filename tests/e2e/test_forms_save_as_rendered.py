@@ -136,7 +136,7 @@ def test_profile_create(journey, tree, lang):
     assert person.page.url.endswith("/me/profile/new/")
     person.check("profile-new")
     submit_as_rendered(
-        person, "form", step="profile-created", values={"unit": str(tree["branch_a"].pk), "employee_number": "JZ-0308"}
+        person, "form", step="profile-created", values={"unit": "甲厂工会 / 甲厂一车间", "employee_number": "JZ-0308"}
     )
     success_message(person)
     assert Member.objects.filter(user=user).exists()
