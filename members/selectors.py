@@ -72,3 +72,19 @@ def last_outreach_contacts(member_ids) -> dict:
 
 def outreach_contacts_of(member: Member) -> list:
     return list(member.outreach_contacts.select_related("by").order_by("-at")[:20])
+
+
+def unit_labels(queryset: QuerySet | None = None) -> dict[int, str]:
+    """Each unit's name with the units above it ("甲厂工会 / 一车间"), in tree order, from one query.
+
+    The federation at the top is left out of the names below it: every unit has it.
+    """
+    rows = (queryset if queryset is not None else OrgUnit.objects.all()).order_by("path")
+    names: dict[str, str] = {}
+    labels: dict[int, str] = {}
+    step = OrgUnit.steplen
+    for pk, path, name, depth in rows.values_list("pk", "path", "name", "depth"):
+        names[path] = name
+        above = [names.get(path[:i]) for i in range(2 * step, len(path), step)]
+        labels[pk] = " / ".join([n for n in above if n] + [name]) if depth > 1 else name
+    return labels

@@ -18,7 +18,7 @@ def test_anonymous_feedback_is_answered_on_the_board_read_with_the_code_and_supp
     author = journey.person("author")
     log_in(author, worker.user.email, PASSWORD)
     author.check("profile")
-    author.click("header a[href='/feedback/']")
+    author.tab("/feedback/")
     author.check("board")
     author.click("main a[href='/feedback/new/']")
     author.check("new-feedback")
