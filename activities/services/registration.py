@@ -7,7 +7,6 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,30 +117,34 @@ def _signup_blockers_or_raise(activity: Activity, now: datetime) -> None:
 
 
 def _lock_for_signup(activity: Activity, *, shared: bool) -> Activity:
-    """The activity's row, re-read under its lock: only what the decision reads, no join.
+    """What the decision reads of the activity's row, re-read under its lock, in one plain statement.
 
     ``shared`` (a lottery before its draw) takes ``FOR SHARE``: entries do not wait for each
-    other, only the draw (``FOR UPDATE``) waits for them, and they for it."""
-    fields = ("status", "capacity", "waiting_list", "allocation", "signup_opens_at", "signup_closes_at", "starts_at")
-    rows = Activity.objects.only(*fields).select_for_update()
-    if shared and connection.vendor == "postgresql":
-        # Django has no FOR SHARE; the statement is Django's own, with FOR UPDATE swapped.
-        sql, params = rows.filter(pk=activity.pk).query.sql_with_params()
-        found = list(Activity.objects.raw(sql.replace(" FOR UPDATE", " FOR SHARE"), params))
-        if not found:
-            raise Activity.DoesNotExist
-        return found[0]
-    return rows.get(pk=activity.pk)
+    other, only the draw (``FOR UPDATE``) waits for them, and they for it. On SQLite the
+    transaction itself is the lock (``BEGIN IMMEDIATE``, see the package docstring)."""
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " FOR SHARE" if shared else " FOR UPDATE"
+    fields = "id, status, capacity, waiting_list, signup_opens_at, signup_closes_at, starts_at"
+    sql = f"SELECT {fields} FROM {Activity._meta.db_table} WHERE id = %s{lock}"  # noqa: S608 # nosec B608
+    found = list(Activity.objects.raw(sql, [activity.pk]))
+    if not found:
+        raise Activity.DoesNotExist
+    return found[0]
 
 
 def _places(activity: Activity) -> tuple[int, int, int]:
-    """(places taken, members waiting, last waiting position) of ``activity``: one query."""
-    counts = activity.registrations.aggregate(
-        taken=Count("id", filter=Q(status__in=Registration.PLACE_STATUSES)),
-        waiting=Count("id", filter=Q(status=R.WAITING)),
-        last=Max("position", filter=Q(status=R.WAITING)),
-    )
-    return counts["taken"], counts["waiting"], counts["last"] or 0
+    """(places taken, members waiting, last waiting position) of ``activity``: one plain statement."""
+    places = ", ".join(["%s"] * len(Registration.PLACE_STATUSES))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(SUM(CASE WHEN status IN ({places}) THEN 1 ELSE 0 END), 0), "  # noqa: S608 # nosec B608
+            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
+            f"MAX(CASE WHEN status = %s THEN position END) FROM {Registration._meta.db_table} WHERE activity_id = %s",
+            [*Registration.PLACE_STATUSES, R.WAITING, R.WAITING, activity.pk],
+        )
+        taken, waiting, last = cursor.fetchone()
+    return int(taken), int(waiting), last or 0
 
 
 def _write_history(registration: Registration, *, from_state: str, by: User | None, at: datetime) -> None:
@@ -171,14 +174,16 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
        rules and the member's earlier registration, read once.
     2. Under the lock (``SELECT ... FOR UPDATE`` of the activity's row, see the
        package docstring): the window again from the locked row, the places
-       counted once, the registration row and its e-mail written (the outbox
-       keeps the template and its context: the worker renders it). On
-       PostgreSQL this transaction commits without waiting for the disk
-       (``synchronous_commit = off``), so the lock is released at once.
-    3. After it: the change log and the history, in a transaction that does wait
-       for the disk, and with it for the decision's commit record (the log is
-       written in order), before the member is answered: nobody is told "confirmed"
-       before it is durable.
+       counted once, the registration row written; plain statements, little
+       Python. On PostgreSQL this transaction commits without waiting for the
+       disk (``synchronous_commit = off``), so the lock is released at once.
+    3. After it: the e-mail (the outbox keeps the template and its context: the
+       worker renders it), the change log and the history, in a transaction that
+       does wait for the disk, and with it for the decision's commit record (the
+       log is written in order), before the member is answered: nobody is told
+       "confirmed" before it is durable. Should the database server stop between
+       the two commits, the place may be kept without its e-mail and log line
+       (the member, not answered yet, finds it on the activity's page).
 
     A lottery before its draw takes entries under a shared lock: they do not wait
     for each other, only the draw waits for them.
@@ -195,7 +200,7 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
         raise ValidationError(_("You are already signed up for this activity."))
     from_state = registration.status if registration is not None else ""
     outer = transaction.get_connection().in_atomic_block
-    lottery = activity.is_lottery and not _is_drawn(activity)
+    lottery = activity.is_lottery and not _is_drawn(activity)  # a query for a lottery only
 
     asked = time.perf_counter()
     try:
@@ -205,6 +210,8 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
                     cursor.execute("SET LOCAL synchronous_commit = off")
             locked = _lock_for_signup(activity, shared=lottery)
             acquired = time.perf_counter()
+            released = []  # the first callback after COMMIT: when the lock was released
+            transaction.on_commit(lambda: released.append(time.perf_counter()))
             _signup_blockers_or_raise(locked, now)
             position = None
             if lottery:
@@ -213,8 +220,7 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
                 taken, waiting, last = _places(locked)
                 if taken < locked.capacity and waiting:
                     # A place freed earlier but not handed on yet belongs to the queue, not to a newcomer.
-                    locked.unit = activity.unit
-                    taken += len(_promote(locked, now=now))
+                    taken += len(_promote(_lock_activity(activity), now=now))
                     taken, waiting, last = _places(locked)
                 if taken < locked.capacity:
                     to, template = R.CONFIRMED, "activity-confirmed"
@@ -230,17 +236,11 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
             registration.skip_history_when_saving = True  # written in step 3
             registration.save()
             del registration.skip_history_when_saving
-            _notify(
-                registration=registration,
-                template=template,
-                key=f"activity-registration:signup:{registration.pk}:{now.timestamp():.6f}",
-                queue_position=waiting + 1 if to == R.WAITING else None,
-            )
             decided = time.perf_counter()
     except IntegrityError:
         # The same member pressed twice at once: the other press took the row.
         raise ValidationError(_("You are already signed up for this activity.")) from None
-    committed = time.perf_counter()
+    committed = released[0] if released else time.perf_counter()
     if lock_log.isEnabledFor(logging.DEBUG):
         lock_log.debug(
             "activity=%s waited_ms=%.3f decided_ms=%.3f held_ms=%.3f",
@@ -250,6 +250,12 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
             (committed - acquired) * 1000,
         )
     with transaction.atomic():
+        _notify(
+            registration=registration,
+            template=template,
+            key=f"activity-registration:signup:{registration.pk}:{now.timestamp():.6f}",
+            queue_position=waiting + 1 if to == R.WAITING else None,
+        )
         _write_history(registration, from_state=from_state, by=by, at=now)
     return registration
 
