@@ -485,6 +485,7 @@ class Sink:
 
         self.count = 0
         self.last_at = 0.0
+        self.recipients = set()  # a second mail to the same address shows as count > len(recipients)
         self.lock = threading.Lock()
         self.port = free_port()
         sink = self
@@ -493,6 +494,7 @@ class Sink:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
                 with sink.lock:
                     sink.count += 1
+                    sink.recipients.update(envelope.rcpt_tos)
                     sink.last_at = time.monotonic()
                 return "250 OK"
 
@@ -658,6 +660,119 @@ def run_fanout() -> dict:
     }
 
 
+# --- the monthly dues reminder --------------------------------------------------
+
+# A day in the future: its reference month's reminders are the bench's own.
+DUES_DAY = datetime.date(2031, 6, 5)
+DUES_CONCURRENCY = [int(c) for c in os.environ.get("BENCH_DUES_CONCURRENCY", "2").split(",") if c.strip()]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_dues() -> dict:
+    """Beat's monthly dues reminder to every member due, through real Celery workers and Redis into the sink.
+
+    The job (``notifications.dues_reminders``) reads the members with an iterator in batches of
+    1,000 and writes the outbox per batch; the workers send in batches of 200 on one SMTP
+    connection each. Run once per worker concurrency in BENCH_DUES_CONCURRENCY ("1,2" gives the
+    two-processes-against-one ratio). Peak memory: VmHWM of the worker's main process and of each
+    of its children (one of which ran the job), read before the worker stops.
+    """
+    import redis
+
+    from members.reminders import dues_members, dues_reference_month
+    from members.tasks import dues_reminders_task
+    from notifications.models import Notification
+
+    month = dues_reference_month(day=DUES_DAY)
+    reminders = Notification.objects.filter(key__startswith="dues:", key__endswith=f":{month:%Y-%m}")
+    due = dues_members(day=DUES_DAY).count()
+    runs = []
+    for concurrency in DUES_CONCURRENCY:
+        reminders.delete()
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        with Sink() as sink:
+            worker_env = {**ENV, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "EMAIL_USE_TLS": "0"}
+            worker = subprocess.Popen(  # nosec B603
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "unionportal",
+                    "worker",
+                    "--concurrency",
+                    str(concurrency),
+                    "--loglevel",
+                    "warning",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env=worker_env,
+            )
+            try:
+                time.sleep(5)
+                load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                started = time.monotonic()
+                dues_reminders_task.apply_async((DUES_DAY.isoformat(),))  # what beat sends on the day
+                done = sink.wait_for(due, timeout=max(300, due / 20))
+                elapsed = (sink.last_at or time.monotonic()) - started
+                time.sleep(3)  # a duplicate would arrive now
+                peaks = {pid: round(_peak_rss_mib(pid), 1) for pid in _children(worker.pid)}
+                main_peak = round(_peak_rss_mib(worker.pid), 1)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=60)
+        sent = reminders.filter(status=Notification.Status.SENT).count()
+        run = {
+            "concurrency": concurrency,
+            "due": due,
+            "received": sink.count,
+            "distinct_recipients": len(sink.recipients),
+            "marked_sent": sent,
+            "exactly_once": done and sink.count == due == len(sink.recipients) == sent,
+            "seconds_to_last": round(elapsed, 1),
+            "messages_per_s": round(sink.count / elapsed, 1) if elapsed > 0 else 0.0,
+            "worker_main_peak_rss_mib": main_peak,
+            "worker_children_peak_rss_mib": sorted(peaks.values()),
+            "load_average": load_before,
+        }
+        runs.append(run)
+        say(
+            f"  [{concurrency} worker process(es)] {run['received']:,} of {due:,} reminders in "
+            f"{run['seconds_to_last']} s: {run['messages_per_s']:.0f} messages/s; exactly once: {run['exactly_once']} "
+            f"({run['distinct_recipients']:,} addresses, {sent:,} marked sent); peak RSS worker {main_peak} MiB, "
+            f"its processes {run['worker_children_peak_rss_mib']} MiB (load {load_before})"
+        )
+    if len(runs) > 1:
+        say(
+            f"  {runs[-1]['concurrency']} processes against {runs[0]['concurrency']}: "
+            f"{runs[-1]['messages_per_s'] / runs[0]['messages_per_s']:.2f}x the messages/s"
+        )
+    return {"day": DUES_DAY.isoformat(), "runs": runs}
+
+
 # --- report ---------------------------------------------------------------------
 
 
@@ -773,6 +888,9 @@ def main() -> int:
     if ONLY in ("", "fanout"):
         say(f"=== reminder fan-out: {MAILS} e-mails")
         results["fanout"] = run_fanout()
+    if ONLY in ("", "dues"):
+        say(f"=== the monthly dues reminder to every member due (load {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+        results["dues"] = run_dues()
     if ONLY in ("", "rush"):
         from tests.bench import rush
 
