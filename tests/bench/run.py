@@ -660,6 +660,48 @@ def run_fanout() -> dict:
     }
 
 
+# --- a million members ------------------------------------------------------------
+
+LARGE_SCALE = os.environ.get("BENCH_SCALE_LARGE", "10")
+LARGE_DATABASE_URL = os.environ.get("BENCH_LARGE_DATABASE_URL", DATABASE_URL + "_1m")
+
+
+def run_scale() -> dict:
+    """The officers' and workers' pages at two sizes (BENCH_SCALE and BENCH_SCALE_LARGE: 100,000 and
+    1,000,000 members), each in a database of its own, side by side with their query counts.
+
+    Each size is a ``BENCH_ONLY=pages`` run of this script (seeded once per database)."""
+    sizes = []
+    for url, scale in ((DATABASE_URL, SCALE), (LARGE_DATABASE_URL, LARGE_SCALE)):
+        out = ROOT / "var" / f"bench-scale-{scale}.json"
+        env = {**os.environ, "BENCH_ONLY": "pages", "BENCH_DATABASE_URL": url, "BENCH_SCALE": scale}
+        env["BENCH_RESULTS_OUT"] = str(out)
+        say(f"=== pages at scale {scale} ({url})")
+        subprocess.run([PYTHON, str(Path(__file__).resolve())], cwd=ROOT, env=env, check=True)  # nosec B603
+        sizes.append(json.loads(out.read_text(encoding="utf-8")))
+    small, large = ({row["name"]: row for row in size["pages"]["pages"]} for size in sizes)
+    say(
+        f"\n| page | {sizes[0]['members']:,}: req/s | p50 ms | queries | {sizes[1]['members']:,}: req/s | p50 ms "
+        "| queries | p50 large/small |"
+    )
+    say("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = []
+    for name, a in small.items():
+        b = large.get(name)
+        if b is None:
+            continue
+        a50 = a.get("alone_p50_ms") or a["p50_ms"]
+        b50 = b.get("alone_p50_ms") or b["p50_ms"]
+        ratio = b50 / a50 if a50 and b50 else None
+        rows.append({"name": name, "small": a, "large": b, "p50_ratio": ratio})
+        say(
+            f"| {name} | {a['rps']:.1f} | {_fmt(a50)} | {a['queries']} | {b['rps']:.1f} | {_fmt(b50)} | "
+            f"{b['queries']} | {'' if ratio is None else f'{ratio:.2f}×'} |"
+        )
+    say(f"(load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}; the searches' p50 is at 1 connection)")
+    return {"members": [sizes[0]["members"], sizes[1]["members"]], "pages": rows}
+
+
 # --- the monthly dues reminder --------------------------------------------------
 
 # A day in the future: its reference month's reminders are the bench's own.
@@ -897,6 +939,10 @@ def main() -> int:
         say(f"=== the rush: {rush.N} members press sign-up at once for {rush.P} places (load {rush.load_average()})")
         Path(ENV["BENCH_LOCK_LOG"]).unlink(missing_ok=True)
         results["rush"] = rush.run_rush(gunicorn_factory=Gunicorn, say=say)
+    if ONLY == "scale":
+        results["scale"] = run_scale()
+    if os.environ.get("BENCH_RESULTS_OUT"):  # a part run by another (the scale comparison)
+        Path(os.environ["BENCH_RESULTS_OUT"]).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     if PAGES or ONLY:
         say("A partial run (BENCH_PAGES or BENCH_ONLY): results.json and the README are left as they were.")
     else:
