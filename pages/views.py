@@ -35,6 +35,18 @@ OFFERS = [
         _("Speak up"),
         _("Suggestions, safety concerns and complaints — with your name or anonymously. The union answers."),
     ),
+    (
+        "notices:board",
+        _("Notices"),
+        _("Aid the union has approved, published before it is paid, so all can see it is fair."),
+    ),
+    ("learning:library", _("Learning"), _("Your rights, safety at work and skills: short lessons and courses.")),
+    (
+        "proposals:list",
+        _("Your ideas"),
+        _("Propose an activity or a change; with enough supporters the union takes it up."),
+    ),
+    ("surveys:list", _("Surveys"), _("Tell the union what you think, in a few taps.")),
 ]
 
 
