@@ -52,10 +52,7 @@ def _membership(member) -> dict:
         }
         if user
         else None,
-        "status_history": [
-            {"from": e.from_state, "to": e.to_state, "at": e.at.isoformat(), "note": e.note}
-            for e in member.events.all()
-        ],
+        "status_history": [e.exported() for e in member.events.all()],
         "dues": [
             {
                 "period": d.period.isoformat(),
