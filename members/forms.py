@@ -3,6 +3,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.manage_email import assess_unique_email
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -12,6 +13,15 @@ from import_export.forms import SelectableFieldsExportForm
 from lib.phones import phone_normalise
 
 from .models import DeletionRequest, ImportJob, Member, OrgUnit
+
+
+def privacy_notice_link() -> str:
+    """The link beside a consent: the notice the worker agrees to, in a new tab (the form keeps what they typed)."""
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        reverse("privacy"),
+        _("Read the personal information protection notice (opens in a new tab)"),
+    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -169,6 +179,14 @@ class ProfileCreateForm(ProfileForm):
         error_messages={"required": _("Please accept the privacy notice.")},
     )
 
+    class Meta(ProfileForm.Meta):
+        # Optional mail is asked once, here, unticked (later: the profile's mail settings).
+        fields = [*ProfileForm.Meta.fields, "wants_optional_mail"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = privacy_notice_link()
+
 
 class DeletionRequestForm(forms.ModelForm):
     class Meta:
@@ -238,6 +256,7 @@ class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         label=_("Import only the rows without errors and leave the others out"), required=False
     )
+    changes_checked = forms.BooleanField(label=_("I have checked the changes above"), required=False)
 
 
 class ScopedExportForm(SelectableFieldsExportForm):
