@@ -77,4 +77,5 @@ def test_my_feedback_is_a_list_of_cards_each_titled_by_its_link_in_either_langua
         worker.user.save(update_fields=["language"])
         page = client.get("/feedback/mine/").content.decode()
         assert "<table" not in page  # no four squeezed columns on a phone
-        assert f'<a class="card-link" href="{named_item.get_absolute_url()}"><span class="title">{named_item.title}' in page
+        link = f'<a class="card-link" href="{named_item.get_absolute_url()}"><span class="title">{named_item.title}'
+        assert link in page
