@@ -99,7 +99,7 @@ def test_every_worker_page_fits_a_phone_in_both_languages(journey, worker_with_a
         person.switch_language(lang)
         person.check("switched")
     assert person.page.locator("html").get_attribute("lang") == ("zh-Hans" if lang == "zh-hans" else lang)
-    problems = sweep(person, ["/", "/accounts/login/", "/accounts/signup/", "/feedback/"], "out-")
+    problems = sweep(person, ["/", "/accounts/login/", "/accounts/signup/", "/feedback/", "/privacy/"], "out-")
 
     worker.user.language = lang
     worker.user.save(update_fields=["language"])
@@ -122,6 +122,7 @@ def test_every_worker_page_fits_a_phone_in_both_languages(journey, worker_with_a
         "/me/",
         "/me/profile/edit/",
         "/me/card/",
+        "/privacy/",
     ]
     problems += sweep(person, paths, "in-")
     assert not problems, "\n".join(problems)

@@ -28,8 +28,8 @@ def test_the_summary_counts_the_places_and_links_each_error_to_its_field():
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary
     assert "请修改以下 3 处" in summary
     assert "<li>今天不能提交。</li>" in summary
-    assert re.search(r'<a href="#id_name">姓名: [^<]+</a>', summary)
-    assert re.search(r'<a href="#id_channel_0">联系方式: [^<]+</a>', summary)  # the group's first choice
+    assert re.search(r'<a href="#id_name">姓名：[^<]+</a>', summary)
+    assert re.search(r'<a href="#id_channel_0">联系方式：[^<]+</a>', summary)  # the group's first choice
     # Each link leads to an element of the page, each field names its error.
     for target in re.findall(r'href="#([^"]+)"', summary):
         assert f'id="{target}"' in html
