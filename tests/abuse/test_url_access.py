@@ -273,6 +273,7 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     "members:withdraw": NoObject("login", method="POST"),
     "members:card": NoObject("login"),
     "members:card-renew": NoObject("login", method="POST"),
+    "members:data": NoObject("login"),
     "members:data-export": NoObject("login"),
     "members:deletion-request": NoObject("login"),
     # The verification page's "send again": for who has not signed in yet (this session's address only).

@@ -147,7 +147,7 @@ def test_the_filter_form_keeps_the_choice_and_says_what_is_wrong(worker_client, 
     assert 'name="for_me" id="id_for_me" checked' in page
     page = worker_client.get(url, {"category": "<script>"}).content.decode()
     assert 'aria-invalid="true"' in page and "<script>" not in page
-    assert '<p class="error" id="id_category_error">' in page
+    assert '<div class="error" id="id_category_error">' in page
 
 
 def test_the_list_shrugs_off_bad_filters(worker_client, activity):
