@@ -4,11 +4,14 @@ An app registers a function ``(member) -> JSON-able`` from its ``AppConfig.ready
 with ``register("activities", fn)``; ``collect`` calls them all.
 """
 
+import re
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 
 from django.apps import apps
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 
 _sections: dict[str, Callable] = {}
@@ -192,7 +195,12 @@ def readable(value):
     """The data as nested rows for the page: ``{"label", "text"}`` for a value, ``{"label", "rows"}``
     for a record or a list (its items numbered)."""
     if isinstance(value, dict):
-        return [_row(LABELS.get(key, key.replace("_", " ")), item, key) for key, item in value.items()]
+        # "from_label" and the like repeat a code's label for programs: the page shows the label already.
+        return [
+            _row(LABELS.get(key, key.replace("_", " ")), item, key)
+            for key, item in value.items()
+            if not key.endswith("_label")
+        ]
     if isinstance(value, list):
         return [_row(str(number), item) for number, item in enumerate(value, start=1)]
     return _text(value)
@@ -217,7 +225,13 @@ def _text(value) -> str:
         return gettext("yes")
     if value is False:
         return gettext("no")
+    if isinstance(value, str) and _MOMENT.fullmatch(value):
+        return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
     return str(value)
+
+
+# A moment as the file writes it (isoformat, with its offset): shown in local time, to the minute.
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}")
 
 
 @cache

@@ -243,3 +243,9 @@ def test_my_data_reads_as_a_page_in_chinese_with_the_download_beside_it(client, 
 def test_my_data_page_needs_a_profile(client, newcomer):
     client.force_login(newcomer)
     assert client.get(reverse("members:data")).status_code == 404
+
+
+def test_my_data_page_shows_moments_in_local_time_and_no_repeated_labels(client, worker):
+    client.force_login(worker.user)
+    text = client.get(reverse("members:data")).content.decode()
+    assert "+00:00" not in text and "from label" not in text
