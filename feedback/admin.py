@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
+from lib.columns import yes_no_column
 from lib.errors import error_text
 from lib.history import HistoryAdmin
 from members.changelists import LargeChangelistMixin
@@ -114,9 +115,9 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
         "author_display",
         "unit",
         "submitted_on",
-        "published",
+        yes_no_column(Feedback, "published"),
         "support_count",
-        "awaiting_answer",
+        yes_no_column(Feedback, "awaiting_answer"),
     ]
     list_display_links = ["reference", "title"]
     list_filter = [
@@ -192,7 +193,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
     def reference(self, obj):
         return obj.reference
 
-    @admin.display(description=_("author"), ordering="author__name")
+    @admin.display(description=pgettext_lazy("feedback", "author"), ordering="author__name")
     def author_display(self, obj):
         if obj.anonymous:
             return _("anonymous")

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from lib.columns import yes_no_column
 from lib.errors import error_text
 from lib.history import HistoryAdmin
 from lib.phones import phone_normalise
@@ -131,7 +132,15 @@ class MembershipEventInline(admin.TabularInline):
 class MemberAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, HistoryAdmin):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
-    list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
+    list_display = [
+        "name",
+        "membership_number",
+        "status",
+        "unit",
+        "gender",
+        "employee_number",
+        yes_no_column(Member, "retired"),
+    ]
     list_filter = ["status", "gender", "retired", "language", UnitTreeFilter]
     list_select_related = ["unit"]
     # The columns the rows read (LargeChangelistMixin): not the contact details, dates or consents.

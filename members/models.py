@@ -210,7 +210,7 @@ class Member(models.Model):
     card_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
     wants_optional_mail = models.BooleanField(
         _("receive greetings and reminders by e-mail"),
-        default=True,
+        default=False,
         help_text=_("Birthday greetings and dues reminders. Notices about your own requests are always sent."),
     )
 
@@ -225,7 +225,7 @@ class Member(models.Model):
     )
     wants_optional_sms = models.BooleanField(
         _("receive greetings and reminders by text message"),
-        default=True,
+        default=False,
         help_text=_("Replying TD to one of our texts turns this off."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

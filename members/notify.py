@@ -40,8 +40,12 @@ def _context_in_language(context: Context, language: str) -> dict:
     return context
 
 
-def member_notify(*, member: Member, template: str, key: str, context: Context, optional: bool = False):
+def member_notify(
+    *, member: Member, template: str, key: str, context: Context, optional: bool = False, render_later: bool = False
+):
     """Queue one mail to ``member`` in their language, once per ``key``.
+
+    ``render_later``: the worker renders the mail when it sends it (``notification_enqueue``).
 
     ``context`` is a dict, or a function called in the member's language (for
     translated labels). Nothing is queued when the member has no address nor number.
@@ -66,6 +70,7 @@ def member_notify(*, member: Member, template: str, key: str, context: Context, 
         context=context,
         optional=optional,
         headers=headers,
+        render_later=render_later,
     )
 
 

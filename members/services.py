@@ -74,9 +74,12 @@ def member_register(
     retired: bool = False,
     language: str | None = None,
     channel: str = Member.Channel.AUTO,
-    wants_optional_sms: bool = True,
+    wants_optional_sms: bool = False,
+    wants_optional_mail: bool = False,
 ) -> Member:
     """Create the worker's profile (not yet a membership application).
+
+    Optional mail and texts (greetings, reminders) are off unless the worker asked for them.
 
     The profile's number is the account's verified one unless the worker gave another."""
     if not consent:
@@ -98,6 +101,7 @@ def member_register(
         language=language,
         channel=channel,
         wants_optional_sms=wants_optional_sms,
+        wants_optional_mail=wants_optional_mail,
         privacy_consent_at=timezone.now(),
     )
     member.full_clean(exclude=["union"])

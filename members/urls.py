@@ -15,4 +15,5 @@ urlpatterns = [
     path("data.json", views.data_export, name="data-export"),
     path("deletion/", views.deletion_request, name="deletion-request"),
     path("password/by-code/", views.password_by_code, name="password-by-code"),
+    path("verification/resend/", views.verification_resend, name="verification-resend"),
 ]

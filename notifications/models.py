@@ -48,6 +48,9 @@ class Notification(models.Model):
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # Set while the e-mail waits to be rendered by the worker that sends it (``lib.jsonvalues``);
+    # emptied once ``subject`` and the bodies hold the rendered mail.
+    context = models.JSONField(_("context to render"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

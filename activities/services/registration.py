@@ -1,10 +1,12 @@
 """Places: sign-up, the waiting list, cancellation, and the changes of an activity that move them."""
 
+import logging
+import time
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +16,12 @@ from members.models import Member, User
 from members.notify import member_notify
 
 from ..models import Activity, Registration, RegistrationEvent
-from .base import R, _check_officer, _is_drawn, _lock_activity, _next_position, _taken, _when
+from .base import R, _check_officer, _is_drawn, _lock_activity, _taken, _when
 from .eligibility import eligibility_check, signup_blockers
+
+# How long each sign-up waited for and held the activity's row lock (DEBUG; the benchmark's settings
+# write it to a file, production leaves it off: tests/bench/rush.py).
+lock_log = logging.getLogger("activities.locks")
 
 
 def _transition(registration: Registration, to: str, *, by: User | None, note: str = "", **fields) -> RegistrationEvent:
@@ -39,8 +45,13 @@ def _queue_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def _notify(*, registration: Registration, template: str, key: str, note: str = "") -> None:
-    """Queue one e-mail to the registered member, in their language (outbox)."""
+def _notify(
+    *, registration: Registration, template: str, key: str, note: str = "", queue_position: int | None = None
+) -> None:
+    """Queue one e-mail to the registered member, in their language (outbox).
+
+    The outbox keeps the template and this context; the worker renders the mail when it sends it.
+    ``queue_position`` saves counting the waiting list when the caller knows it."""
     member = registration.member
     if not any(member.reach()):
         return  # before the queue position is counted
@@ -56,12 +67,13 @@ def _notify(*, registration: Registration, template: str, key: str, note: str = 
             "ends_at": activity.ends_at,
             "place": activity.place,
             "unit": activity.unit.name,
-            "position": _queue_position(registration),
+            "position": queue_position or _queue_position(registration),
             "note": note,
             "activity_url": settings.SITE_URL + reverse("activities:detail", args=[activity.pk]),
             "registration_url": settings.SITE_URL + reverse("activities:registration", args=[registration.pk]),
             "calendar_url": settings.SITE_URL + reverse("activities:calendar", args=[activity.pk]),
         },
+        render_later=True,
     )
 
 
@@ -98,7 +110,55 @@ def registration_promote(*, activity: Activity, by: User | None = None) -> list[
     return _promote(_lock_activity(activity), by=by)
 
 
-@transaction.atomic
+def _signup_blockers_or_raise(activity: Activity, now: datetime) -> None:
+    blockers = signup_blockers(activity=activity, now=now)
+    if blockers:
+        raise ValidationError(blockers)
+
+
+def _lock_for_signup(activity: Activity, *, shared: bool) -> Activity:
+    """What the decision reads of the activity's row, re-read under its lock, in one plain statement.
+
+    ``shared`` (a lottery before its draw) takes ``FOR SHARE``: entries do not wait for each
+    other, only the draw (``FOR UPDATE``) waits for them, and they for it. On SQLite the
+    transaction itself is the lock (``BEGIN IMMEDIATE``, see the package docstring)."""
+    lock = ""
+    if connection.features.has_select_for_update:
+        lock = " FOR SHARE" if shared else " FOR UPDATE"
+    fields = "id, status, capacity, waiting_list, signup_opens_at, signup_closes_at, starts_at"
+    sql = f"SELECT {fields} FROM {Activity._meta.db_table} WHERE id = %s{lock}"  # noqa: S608 # nosec B608
+    found = list(Activity.objects.raw(sql, [activity.pk]))
+    if not found:
+        raise Activity.DoesNotExist
+    return found[0]
+
+
+def _places(activity: Activity) -> tuple[int, int, int]:
+    """(places taken, members waiting, last waiting position) of ``activity``: one plain statement."""
+    places = ", ".join(["%s"] * len(Registration.PLACE_STATUSES))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(SUM(CASE WHEN status IN ({places}) THEN 1 ELSE 0 END), 0), "  # noqa: S608 # nosec B608
+            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
+            f"MAX(CASE WHEN status = %s THEN position END) FROM {Registration._meta.db_table} WHERE activity_id = %s",
+            [*Registration.PLACE_STATUSES, R.WAITING, R.WAITING, activity.pk],
+        )
+        taken, waiting, last = cursor.fetchone()
+    return int(taken), int(waiting), last or 0
+
+
+def _write_history(registration: Registration, *, from_state: str, by: User | None, at: datetime) -> None:
+    """The registration's change log and its simple-history row, written after the decision."""
+    RegistrationEvent.record(registration, from_state=from_state, to=registration.status, by=by, at=at)
+    history = Registration.history.model
+    history.objects.create(
+        history_date=at,
+        history_type="+" if not from_state else "~",
+        history_user=by,
+        **{field.attname: getattr(registration, field.attname) for field in history.tracked_fields},
+    )
+
+
 def registration_signup(*, activity: Activity, member: Member, by: User | None = None) -> Registration:
     """Sign ``member`` up for ``activity``.
 
@@ -106,45 +166,97 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
     the activity has one), or, for a lottery, an entry in the draw. ``by`` is
     whoever acts: the worker themselves, or an officer signing someone up.
 
-    Locks the activity first, so the count of places taken cannot change
-    between reading it and taking a place (see the module docstring).
+    In three steps, so that the activity's row stays locked only while the
+    decision is made (the 9:00 rush: thousands press at once, one after the other
+    through that lock):
+
+    1. Before the lock: the officer check, the sign-up window, the eligibility
+       rules and the member's earlier registration, read once.
+    2. Under the lock (``SELECT ... FOR UPDATE`` of the activity's row, see the
+       package docstring): the window again from the locked row, the places
+       counted once, the registration row written; plain statements, little
+       Python. On PostgreSQL this transaction commits without waiting for the
+       disk (``synchronous_commit = off``), so the lock is released at once.
+    3. After it: the e-mail (the outbox keeps the template and its context: the
+       worker renders it), the change log and the history, in a transaction that
+       does wait for the disk, and with it for the decision's commit record (the
+       log is written in order), before the member is answered: nobody is told
+       "confirmed" before it is durable. Should the database server stop between
+       the two commits, the place may be kept without its e-mail and log line
+       (the member, not answered yet, finds it on the activity's page).
+
+    A lottery before its draw takes entries under a shared lock: they do not wait
+    for each other, only the draw waits for them.
     """
-    activity = _lock_activity(activity)
     if by is not None and by.pk != member.user_id:
         _check_officer(by=by, activity=activity, perm="activities.add_registration")
     now = timezone.now()
-    blockers = signup_blockers(activity=activity, now=now)
-    if blockers:
-        raise ValidationError(blockers)
+    _signup_blockers_or_raise(activity, now)
     eligibility = eligibility_check(activity=activity, member=member)
     if not eligibility.eligible:
         raise ValidationError(list(eligibility.reasons))
     registration = Registration.objects.filter(activity=activity, member=member).first()
     if registration is not None and registration.status in Registration.ACTIVE_STATUSES:
         raise ValidationError(_("You are already signed up for this activity."))
+    from_state = registration.status if registration is not None else ""
+    outer = transaction.get_connection().in_atomic_block
+    lottery = activity.is_lottery and not _is_drawn(activity)  # a query for a lottery only
 
-    if activity.is_lottery and not _is_drawn(activity):
-        to, template = R.PENDING, "activity-entered"
-    else:
-        taken = _taken(activity)
-        if taken < activity.capacity and activity.registrations.filter(status=R.WAITING).exists():
-            # A place freed earlier but not handed on yet belongs to the queue, not to a newcomer.
-            taken += len(_promote(activity, now=now))
-        if taken < activity.capacity:
-            to, template = R.CONFIRMED, "activity-confirmed"
-        elif activity.waiting_list:
-            to, template = R.WAITING, "activity-waiting"
-        else:
-            raise ValidationError(_("This activity is full."))
-
-    if registration is None:
-        registration = Registration(activity=activity, member=member)
-    registration.activity = activity
-    position = _next_position(activity) if to == R.WAITING else None
-    event = _transition(
-        registration, to, by=by, position=position, created_at=now, checked_in_at=None, checked_in_by=None
-    )
-    _notify_event(registration=registration, event=event, template=template)
+    asked = time.perf_counter()
+    try:
+        with transaction.atomic():
+            if not outer and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            locked = _lock_for_signup(activity, shared=lottery)
+            acquired = time.perf_counter()
+            released = []  # the first callback after COMMIT: when the lock was released
+            transaction.on_commit(lambda: released.append(time.perf_counter()))
+            _signup_blockers_or_raise(locked, now)
+            position = None
+            if lottery:
+                to, template = R.PENDING, "activity-entered"
+            else:
+                taken, waiting, last = _places(locked)
+                if taken < locked.capacity and waiting:
+                    # A place freed earlier but not handed on yet belongs to the queue, not to a newcomer.
+                    taken += len(_promote(_lock_activity(activity), now=now))
+                    taken, waiting, last = _places(locked)
+                if taken < locked.capacity:
+                    to, template = R.CONFIRMED, "activity-confirmed"
+                elif locked.waiting_list:
+                    to, template, position = R.WAITING, "activity-waiting", last + 1
+                else:
+                    raise ValidationError(_("This activity is full."))
+            if registration is None:
+                registration = Registration(activity=activity, member=member)
+            registration.activity = activity
+            registration.status, registration.position, registration.created_at = to, position, now
+            registration.checked_in_at, registration.checked_in_by = None, None
+            registration.skip_history_when_saving = True  # written in step 3
+            registration.save()
+            del registration.skip_history_when_saving
+            decided = time.perf_counter()
+    except IntegrityError:
+        # The same member pressed twice at once: the other press took the row.
+        raise ValidationError(_("You are already signed up for this activity.")) from None
+    committed = released[0] if released else time.perf_counter()
+    if lock_log.isEnabledFor(logging.DEBUG):
+        lock_log.debug(
+            "activity=%s waited_ms=%.3f decided_ms=%.3f held_ms=%.3f",
+            activity.pk,
+            (acquired - asked) * 1000,
+            (decided - acquired) * 1000,
+            (committed - acquired) * 1000,
+        )
+    with transaction.atomic():
+        _notify(
+            registration=registration,
+            template=template,
+            key=f"activity-registration:signup:{registration.pk}:{now.timestamp():.6f}",
+            queue_position=waiting + 1 if to == R.WAITING else None,
+        )
+        _write_history(registration, from_state=from_state, by=by, at=now)
     return registration
 
 

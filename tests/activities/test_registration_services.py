@@ -225,7 +225,11 @@ def test_an_officer_may_sign_a_member_up_but_only_in_their_subtree(activity, wor
 def test_each_mail_is_queued_once_per_change(activity, worker):
     registration = signup(activity, worker)
     keys = list(Notification.objects.values_list("key", flat=True))
-    assert keys == [f"activity-registration:{registration.events.get().pk}"]
+    assert len(keys) == 1 and keys[0].startswith(f"activity-registration:signup:{registration.pk}:")
+    assert registration.events.get().to_state == S.CONFIRMED
+    services.registration_cancel(registration=registration, by=worker.user)
+    signup(activity, worker)  # signing up again is a new change: a mail of its own
+    assert Notification.objects.filter(key__startswith=f"activity-registration:signup:{registration.pk}:").count() == 2
 
 
 def test_cancelling_the_activity_e_mails_everyone_signed_up(

@@ -86,3 +86,37 @@ def test_two_hundred_simultaneous_sign_ups_fill_fifty_places_and_queue_the_rest(
         assert mails.filter(template="activity-confirmed").count() == PLACES * (round_ + 1)
         assert mails.filter(template="activity-waiting").count() == (WORKERS - PLACES) * (round_ + 1)
         print(f"round {round_ + 1}: {WORKERS} sign-ups on {connection.vendor} in {elapsed:.2f}s")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_hundred_simultaneous_lottery_entries_all_count_and_the_draw_gives_fifty_places(tree, monkeypatch):
+    # Entries take only a shared lock on the activity: none waits for another, and none is lost.
+    from django.utils import timezone
+
+    from activities import services
+    from activities.models import Activity
+
+    monkeypatch.setattr("notifications.services.notification_queue", lambda **kwargs: None)
+    clients = []
+    for member in [ActiveMemberFactory(unit=tree["branch_a"]) for _ in range(WORKERS)]:
+        client = Client()
+        client.force_login(member.user)
+        clients.append(client)
+    activity = ActivityFactory(
+        unit=tree["union_a"],
+        capacity=PLACES,
+        title="夏令营抽签",
+        allocation=Activity.Allocation.LOTTERY,
+        signup_closes_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    statuses, errors = press_all(clients, reverse("activities:signup", args=[activity.pk]))
+    assert errors == [] and statuses == [302] * WORKERS
+    assert activity.registrations.filter(status=S.PENDING).count() == WORKERS
+
+    Activity.objects.filter(pk=activity.pk).update(signup_closes_at=timezone.now() - timezone.timedelta(seconds=1))
+    activity.refresh_from_db()
+    services.lottery_draw(activity=activity, by=None)
+    assert activity.registrations.filter(status=S.CONFIRMED).count() == PLACES
+    positions = sorted(activity.registrations.filter(status=S.WAITING).values_list("position", flat=True))
+    assert positions == list(range(1, WORKERS - PLACES + 1))

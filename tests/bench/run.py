@@ -70,6 +70,8 @@ ENV = {
     # One key for every process of the run: sessions made here must hold in gunicorn.
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "PYTHONUNBUFFERED": "1",
+    # The sign-up service's lock figures (bench settings only; see tests/bench/rush.py).
+    "BENCH_LOCK_LOG": str(ROOT / "var" / "bench-locks.log"),
 }
 
 
@@ -365,7 +367,8 @@ def load(url: str, cookie: str, seconds: float = SECONDS, connections: int = CON
 
 
 class Gunicorn:
-    def __init__(self):
+    def __init__(self, workers: int = WORKERS):
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -376,7 +379,7 @@ class Gunicorn:
                 str(BIN / "gunicorn"),
                 "unionportal.wsgi",
                 "--workers",
-                str(WORKERS),
+                str(self.workers),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--log-level",
@@ -482,6 +485,7 @@ class Sink:
 
         self.count = 0
         self.last_at = 0.0
+        self.recipients = set()  # a second mail to the same address shows as count > len(recipients)
         self.lock = threading.Lock()
         self.port = free_port()
         sink = self
@@ -490,6 +494,7 @@ class Sink:
             async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
                 with sink.lock:
                     sink.count += 1
+                    sink.recipients.update(envelope.rcpt_tos)
                     sink.last_at = time.monotonic()
                 return "250 OK"
 
@@ -655,6 +660,161 @@ def run_fanout() -> dict:
     }
 
 
+# --- a million members ------------------------------------------------------------
+
+LARGE_SCALE = os.environ.get("BENCH_SCALE_LARGE", "10")
+LARGE_DATABASE_URL = os.environ.get("BENCH_LARGE_DATABASE_URL", DATABASE_URL + "_1m")
+
+
+def run_scale() -> dict:
+    """The officers' and workers' pages at two sizes (BENCH_SCALE and BENCH_SCALE_LARGE: 100,000 and
+    1,000,000 members), each in a database of its own, side by side with their query counts.
+
+    Each size is a ``BENCH_ONLY=pages`` run of this script (seeded once per database)."""
+    sizes = []
+    for url, scale in ((DATABASE_URL, SCALE), (LARGE_DATABASE_URL, LARGE_SCALE)):
+        out = ROOT / "var" / f"bench-scale-{scale}.json"
+        env = {**os.environ, "BENCH_ONLY": "pages", "BENCH_DATABASE_URL": url, "BENCH_SCALE": scale}
+        env["BENCH_RESULTS_OUT"] = str(out)
+        say(f"=== pages at scale {scale} ({url})")
+        subprocess.run([PYTHON, str(Path(__file__).resolve())], cwd=ROOT, env=env, check=True)  # nosec B603
+        sizes.append(json.loads(out.read_text(encoding="utf-8")))
+    small, large = ({row["name"]: row for row in size["pages"]["pages"]} for size in sizes)
+    say(
+        f"\n| page | {sizes[0]['members']:,}: req/s | p50 ms | queries | {sizes[1]['members']:,}: req/s | p50 ms "
+        "| queries | p50 large/small |"
+    )
+    say("|---|---:|---:|---:|---:|---:|---:|---:|")
+    rows = []
+    for name, a in small.items():
+        b = large.get(name)
+        if b is None:
+            continue
+        a50 = a.get("alone_p50_ms") or a["p50_ms"]
+        b50 = b.get("alone_p50_ms") or b["p50_ms"]
+        ratio = b50 / a50 if a50 and b50 else None
+        rows.append({"name": name, "small": a, "large": b, "p50_ratio": ratio})
+        say(
+            f"| {name} | {a['rps']:.1f} | {_fmt(a50)} | {a['queries']} | {b['rps']:.1f} | {_fmt(b50)} | "
+            f"{b['queries']} | {'' if ratio is None else f'{ratio:.2f}×'} |"
+        )
+    say(f"(load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}; the searches' p50 is at 1 connection)")
+    return {"members": [sizes[0]["members"], sizes[1]["members"]], "pages": rows}
+
+
+# --- the monthly dues reminder --------------------------------------------------
+
+# A day in the future: its reference month's reminders are the bench's own.
+DUES_DAY = datetime.date(2031, 6, 5)
+DUES_CONCURRENCY = [int(c) for c in os.environ.get("BENCH_DUES_CONCURRENCY", "2").split(",") if c.strip()]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_dues() -> dict:
+    """Beat's monthly dues reminder to every member due, through real Celery workers and Redis into the sink.
+
+    The job (``notifications.dues_reminders``) reads the members with an iterator in batches of
+    1,000 and writes the outbox per batch; the workers send in batches of 200 on one SMTP
+    connection each. Run once per worker concurrency in BENCH_DUES_CONCURRENCY ("1,2" gives the
+    two-processes-against-one ratio). Peak memory: VmHWM of the worker's main process and of each
+    of its children (one of which ran the job), read before the worker stops.
+    """
+    import redis
+
+    from members.reminders import dues_members, dues_reference_month
+    from members.tasks import dues_reminders_task
+    from notifications.models import Notification
+
+    month = dues_reference_month(day=DUES_DAY)
+    reminders = Notification.objects.filter(key__startswith="dues:", key__endswith=f":{month:%Y-%m}")
+    due = dues_members(day=DUES_DAY).count()
+    runs = []
+    for concurrency in DUES_CONCURRENCY:
+        reminders.delete()
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        with Sink() as sink:
+            worker_env = {**ENV, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "EMAIL_USE_TLS": "0"}
+            worker = subprocess.Popen(  # nosec B603
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "unionportal",
+                    "worker",
+                    "--concurrency",
+                    str(concurrency),
+                    "--loglevel",
+                    "warning",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env=worker_env,
+            )
+            try:
+                time.sleep(5)
+                load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+                started = time.monotonic()
+                dues_reminders_task.apply_async((DUES_DAY.isoformat(),))  # what beat sends on the day
+                done = sink.wait_for(due, timeout=max(300, due / 20))
+                elapsed = (sink.last_at or time.monotonic()) - started
+                time.sleep(3)  # a duplicate would arrive now
+                peaks = {pid: round(_peak_rss_mib(pid), 1) for pid in _children(worker.pid)}
+                main_peak = round(_peak_rss_mib(worker.pid), 1)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=60)
+        sent = reminders.filter(status=Notification.Status.SENT).count()
+        run = {
+            "concurrency": concurrency,
+            "due": due,
+            "received": sink.count,
+            "distinct_recipients": len(sink.recipients),
+            "marked_sent": sent,
+            "exactly_once": done and sink.count == due == len(sink.recipients) == sent,
+            "seconds_to_last": round(elapsed, 1),
+            "messages_per_s": round(sink.count / elapsed, 1) if elapsed > 0 else 0.0,
+            "worker_main_peak_rss_mib": main_peak,
+            "worker_children_peak_rss_mib": sorted(peaks.values()),
+            "load_average": load_before,
+        }
+        runs.append(run)
+        say(
+            f"  [{concurrency} worker process(es)] {run['received']:,} of {due:,} reminders in "
+            f"{run['seconds_to_last']} s: {run['messages_per_s']:.0f} messages/s; exactly once: {run['exactly_once']} "
+            f"({run['distinct_recipients']:,} addresses, {sent:,} marked sent); peak RSS worker {main_peak} MiB, "
+            f"its processes {run['worker_children_peak_rss_mib']} MiB (load {load_before})"
+        )
+    if len(runs) > 1:
+        say(
+            f"  {runs[-1]['concurrency']} processes against {runs[0]['concurrency']}: "
+            f"{runs[-1]['messages_per_s'] / runs[0]['messages_per_s']:.2f}x the messages/s"
+        )
+    return {"day": DUES_DAY.isoformat(), "runs": runs}
+
+
 # --- report ---------------------------------------------------------------------
 
 
@@ -694,6 +854,10 @@ def check_targets(results: dict) -> list[tuple[str, str, bool]]:
         if name in rows:  # issue 7: under a second on 100,000 requests
             p50 = _finished(rows[name], "p50_ms")
             checks.append((f"{name[7:]}: p50 < 1 s", f"{_fmt(p50)} ms", p50 is not None and p50 < 1000))
+    if results.get("rush"):
+        from tests.bench import rush
+
+        checks += rush.check_targets(results["rush"])
     fanout = results.get("fanout")
     if fanout:
         checks.append(("reminder fan-out ≥ 0.6× the smtplib loop", f"{fanout['ratio']:.2f}×", fanout["ratio"] >= 0.6))
@@ -766,6 +930,19 @@ def main() -> int:
     if ONLY in ("", "fanout"):
         say(f"=== reminder fan-out: {MAILS} e-mails")
         results["fanout"] = run_fanout()
+    if ONLY in ("", "dues"):
+        say(f"=== the monthly dues reminder to every member due (load {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+        results["dues"] = run_dues()
+    if ONLY in ("", "rush"):
+        from tests.bench import rush
+
+        say(f"=== the rush: {rush.N} members press sign-up at once for {rush.P} places (load {rush.load_average()})")
+        Path(ENV["BENCH_LOCK_LOG"]).unlink(missing_ok=True)
+        results["rush"] = rush.run_rush(gunicorn_factory=Gunicorn, say=say)
+    if ONLY == "scale":
+        results["scale"] = run_scale()
+    if os.environ.get("BENCH_RESULTS_OUT"):  # a part run by another (the scale comparison)
+        Path(os.environ["BENCH_RESULTS_OUT"]).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     if PAGES or ONLY:
         say("A partial run (BENCH_PAGES or BENCH_ONLY): results.json and the README are left as they were.")
     else:

@@ -29,3 +29,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# The sign-up service's lock figures, one line a sign-up, for the rush benchmark (tests/bench/rush.py).
+if os.environ.get("BENCH_LOCK_LOG"):
+    LOGGING["handlers"]["locks"] = {"class": "logging.FileHandler", "filename": os.environ["BENCH_LOCK_LOG"]}
+    LOGGING["loggers"] = {"activities.locks": {"handlers": ["locks"], "level": "DEBUG", "propagate": False}}

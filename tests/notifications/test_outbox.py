@@ -164,3 +164,29 @@ def test_a_subject_shows_names_and_titles_as_typed_while_the_html_part_escapes_t
         subject, text, html = services.render_email(template=template, context=context, language=language)
         assert shown in subject
         assert "&amp;" not in subject and "&#x27;" not in subject and "&lt;" not in subject
+
+
+@pytest.mark.django_db
+def test_a_mail_kept_to_render_later_is_rendered_by_the_worker_with_its_dates(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # What a sign-up in the rush writes: the template and its context, no rendered mail.
+    when = timezone.make_aware(timezone.datetime(2027, 3, 8, 9, 0))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        row = services.notification_enqueue(
+            key="rush:1",
+            to_email="a@example.cn",
+            template="activity-confirmed",
+            language="zh-hans",
+            context={"name": "李娟", "title": "三八登山", "starts_at": when, "ends_at": when + timedelta(hours=6)},
+            render_later=True,
+        )
+    row.refresh_from_db()
+    assert row.subject == "" and row.body_text == "" and row.context["starts_at"] == {"$datetime": when.isoformat()}
+    for callback in callbacks:
+        callback()
+    [mail] = mailoutbox
+    assert "三八登山" in mail.subject and "李娟" in mail.body
+    assert "2027年3月8日" in mail.body  # the date as a date, in the member's language
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT and row.context is None and "三八登山" in row.subject
