@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from lib.errors import error_text
 
 from . import services
+from .data_export import readable
 from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, ProfileForm
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Member
@@ -195,6 +196,16 @@ def card_scan(request, token: str):
         raise Http404
     require_officer_for_unit(request.user, member.unit)
     return render(request, "members/card_scan.html", {"member": member, "token": token})
+
+
+@login_required
+def data_page(request):
+    """Everything the union holds about the worker, to read (the JSON download beside it)."""
+    member = member_for_user(request.user)
+    if member is None:
+        raise Http404
+    data = services.member_export_data(member=member)
+    return render(request, "members/data.html", {"member": member, "sections": readable(data)})
 
 
 @login_required

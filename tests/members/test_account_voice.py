@@ -189,3 +189,28 @@ def test_the_password_reset_pages_name_the_union_office(db, client):
 
     assert "请联系工会办公室" in page and settings.UNION_CONTACT["email"] in page
     assert "您" not in page
+
+
+def test_the_second_factor_pages_an_officer_meets_speak_chinese_with_ni(client, officer):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.pagetext import english_words, visible_text
+
+    client.force_login(officer)
+    activate = client.post(
+        reverse("account_reauthenticate") + f"?next={reverse('mfa_activate_totp')}",
+        {"password": "pass-word-123"},
+        follow=True,
+    )
+    TOTP.activate(officer, generate_totp_secret())
+    manage = client.get(reverse("mfa_index"))
+    client.logout()
+    authenticate = client.post(
+        reverse("account_login"), {"login": officer.email, "password": "pass-word-123"}, follow=True
+    )
+
+    texts = [visible_text(r.content.decode()) for r in (activate, manage, authenticate)]
+    assert "请用身份验证器应用扫描下面的二维码" in texts[0]
+    assert "你的账号已开启两步验证" in texts[2]
+    for text in texts:
+        assert "您" not in text and english_words(text) == [], text

@@ -224,3 +224,22 @@ def test_the_dues_show_yuan_and_what_is_paid_and_still_owed(client, worker, djan
     DuesRecord.objects.filter(paid_on=None).update(paid_on=date(2026, 11, 30))
     page = client.get(reverse("members:profile")).content.decode()
     assert "没有待缴的会费。" in page and "待缴 1 个月" not in page
+
+
+def test_my_data_reads_as_a_page_in_chinese_with_the_download_beside_it(client, worker, other_worker):
+    client.force_login(worker.user)
+    profile = client.get(reverse("members:profile")).content.decode()
+    assert reverse("members:data") in profile
+    page = client.get(reverse("members:data"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert worker.name in text and other_worker.name not in text
+    for heading in ("会籍", "个人资料", "姓名", "出生日期", "状态记录"):
+        assert f">{heading}<" in text
+    assert "date_of_birth" not in text and "status_history" not in text  # headings, not the file's keys
+    assert f'href="{reverse("members:data-export")}" download' in text
+
+
+def test_my_data_page_needs_a_profile(client, newcomer):
+    client.force_login(newcomer)
+    assert client.get(reverse("members:data")).status_code == 404
