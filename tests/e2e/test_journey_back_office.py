@@ -1,23 +1,36 @@
 """Back-office journeys: the oldest overdue case from my queue answered and moved in one step;
-a volunteer at the door checks three members in by card number on a phone and undoes one."""
+a volunteer at the door checks three members in by card number on a phone and undoes one; the
+chair reads the statistics and downloads one CSV; an officer imports a roster row that renames
+a member and sees the change before confirming. Each on a phone (390×844) and at 1366×900."""
 
+import csv
+import io
 from datetime import timedelta
+from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from activities import services as activity_services
 from activities.models import Registration
+from members.models import ImportJob, Member
 from tests.activities.factories import ActivityFactory
 from tests.e2e.conftest import JOURNEY, give_authenticator, log_in
 from tests.factories import ActiveMemberFactory
+from tests.feedback.factories import FeedbackFactory
 from tests.welfare import factories
 from welfare import services
-from welfare.models import CannedReply, WelfareRequest
+from welfare.models import Budget, CannedReply, WelfareRequest
 
 pytestmark = JOURNEY
 
 PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
 S = WelfareRequest.State
+
+
+@pytest.fixture(params=["phone", "desk-1366"])
+def viewport(request):
+    return request.param
 
 
 def _overdue(request: WelfareRequest, days: int) -> None:
@@ -106,3 +119,74 @@ def test_a_door_volunteer_checks_three_members_in_by_card_number_and_undoes_one(
     assert volunteer.main.locator('[data-count="checked_in"]').inner_text() == "2"
     statuses = [Registration.objects.get(activity=activity, member=m).status for m in members]
     assert statuses == ["attended", "confirmed", "attended", "waiting"]
+
+
+def test_the_chair_reads_the_statistics_and_downloads_one_csv(journey, tree, worker, other_worker, outsider, chair):
+    factories.scheme("hardship")
+    factories.move(factories.submit(worker), S.IN_REVIEW, chair)
+    granted = factories.move(factories.submit(other_worker, amount_requested=Decimal("800")), S.IN_REVIEW, chair)
+    factories.move(granted, S.APPROVED, chair, "同意", granted_amount=Decimal("800"))
+    Budget.objects.create(unit=tree["union_a"], year=timezone.localdate().year, amount=Decimal("5000"))
+    FeedbackFactory(author=worker, submitted_on=timezone.localdate())
+    ActiveMemberFactory(unit=tree["branch_b"], name="乙厂会员")
+
+    reader = journey.person("chair")
+    log_in(reader, chair.email, PASSWORD, totp_secret=give_authenticator(chair))
+    reader.check("admin-index")
+    reader.goto("/admin/statistics/")
+    reader.check("statistics")
+    cards = reader.main.locator(".statistics-card")
+    assert cards.count() == 5
+    assert "甲厂工会" in reader.main.locator("#card-welfare-grants").inner_text()
+    # The chair narrows the page to one union with the picker (a plain GET form).
+    reader.main.locator("select[name=unit]").select_option(label="甲厂工会")
+    reader.submit("form.statistics-filter")
+    reader.check("statistics-union-a")
+    members = reader.main.locator("#card-members").inner_text()
+    assert members.startswith("会员与入会申请\n2\n在册会员")  # 李娟 and 王芳: nobody of union B
+    with reader.page.expect_download() as download:
+        reader.main.locator("#card-members a[download]").click()
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "月份" and len(rows) == 14  # the header, twelve months, the total
+    # The card's drill-down opens the members' list filtered the same way.
+    reader.click("#card-members .card-links a:not([download])")
+    reader.check("drill-down")
+    assert "within=" in reader.page.url
+    assert "乙厂会员" not in reader.main.inner_text()
+
+
+def test_an_officer_imports_a_row_that_renames_a_member_and_sees_the_change_before_confirming(journey, worker, officer):
+    worker.employee_number = "A-7"
+    worker.save()
+    roster = (
+        "姓名,性别,出生日期,组织单位,工号\n"
+        f"李娟娟,女,{worker.date_of_birth:%Y-%m-%d},甲厂一车间,A-7\n"
+        "陈东,男,1970-01-01,甲厂一车间,A-8\n"
+    ).encode("utf-8-sig")
+
+    clerk = journey.person("officer")
+    log_in(clerk, officer.email, PASSWORD, totp_secret=give_authenticator(officer))
+    clerk.check("admin-index")
+    clerk.goto("/admin/members/importjob/add/")
+    clerk.check("upload")
+    clerk.main.locator("select[name=kind]").select_option("members")
+    clerk.main.locator("input[name=file]").set_input_files(
+        {"name": "名册.csv", "mimeType": "text/csv", "buffer": roster}
+    )
+    clerk.submit("form", button="input[type=submit]")
+    clerk.check("preview-with-changes")
+    changes = clerk.main.locator("#import-changes").inner_text()
+    assert "李娟 → 李娟娟" in changes
+    # Confirming without the tick imports nothing, and says why.
+    clerk.submit("form:has(input[name=changes_checked])", button="input[type=submit]")
+    clerk.check("refused-without-tick")
+    assert "我已核对以上更改" in clerk.page.locator(".messagelist").inner_text()
+    worker.refresh_from_db()
+    assert worker.name == "李娟" and not Member.objects.filter(name="陈东").exists()
+    clerk.main.locator("input[name=changes_checked]").check()
+    clerk.submit("form:has(input[name=changes_checked])", button="input[type=submit]")
+    clerk.check("imported")
+    worker.refresh_from_db()
+    assert worker.name == "李娟娟" and Member.objects.filter(name="陈东").exists()
+    assert ImportJob.objects.get().status == ImportJob.Status.DONE
