@@ -287,10 +287,10 @@ def run_rush(*, gunicorn_factory, say) -> dict:
                 load_before = load_average()
                 # The ceiling right before and right after the rush: other work on this shared
                 # machine changes the speed of both, so the ratio is to the ceiling next to it.
-                before = burst(ceiling_url, people, post=False, origin=server.url)
+                ceiling_before = burst(ceiling_url, people, post=False, origin=server.url)
                 result = burst(url, people, post=True, origin=server.url)
-                after = burst(ceiling_url, people, post=False, origin=server.url)
-                adjacent_rps = (before["rps"] + after["rps"]) / 2
+                ceiling_after = burst(ceiling_url, people, post=False, origin=server.url)
+                adjacent_rps = (ceiling_before["rps"] + ceiling_after["rps"]) / 2
                 expected = reverse("activities:detail", args=[activity.pk])
                 redirected = result["statuses"].get("302", 0) == N and result["locations"] == {expected: N}
                 check = draw(activity, people=N, places=P) if LOTTERY else outcome(activity, people=N, places=P)
@@ -301,7 +301,7 @@ def run_rush(*, gunicorn_factory, say) -> dict:
                     "activity": activity.pk,
                     "load_average": load_before,
                     "ceiling_rps": round(adjacent_rps, 1),
-                    "ceiling_before_after_rps": [round(before["rps"], 1), round(after["rps"], 1)],
+                    "ceiling_before_after_rps": [round(ceiling_before["rps"], 1), round(ceiling_after["rps"], 1)],
                     "signups_per_s": round(result["rps"], 1),
                     "ratio": round(result["rps"] / adjacent_rps, 3),
                     "p50_ms": round(result["p50_ms"], 1),
@@ -316,7 +316,7 @@ def run_rush(*, gunicorn_factory, say) -> dict:
                 held, before = locks["held"], locks["held_before_commit"]
                 say(
                     f"  [{workers} worker(s)] round {round_ + 1}: {row['signups_per_s']:.0f} sign-ups/s = "
-                    f"{row['ratio']:.2f}x the ceiling next to it ({before['rps']:.0f}/{after['rps']:.0f} req/s "
+                    f"{row['ratio']:.2f}x the ceiling next to it ({ceiling_before['rps']:.0f}/{ceiling_after['rps']:.0f} req/s "
                     f"before/after); p50 {row['p50_ms']:.0f} ms, p99 {row['p99_ms']:.0f} ms, "
                     f"max {row['max_ms']:.0f} ms; statuses {row['statuses']}; "
                     f"{check['confirmed']} confirmed, {check['waiting']} waiting, correct: {check['correct']}, "
