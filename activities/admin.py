@@ -21,11 +21,12 @@ from django.utils.translation import ngettext, pgettext
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from lib.errors import error_text
+from lib.forms import LabelledExportForm
+from lib.history import HistoryAdmin
 from members.models import Member, OrgUnit
-from members.scoping import UnitScopedAdminMixin, scope_queryset
+from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
 
 from . import selectors, services
 from .forms import ActivityAdminForm, CancelActivityForm, DoorForm
@@ -144,7 +145,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activity)
-class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, SimpleHistoryAdmin):
+class ActivityAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, HistoryAdmin):
     form = ActivityAdminForm
     list_display = [
         "title",
@@ -531,13 +532,14 @@ class SignUpMemberForm(forms.Form):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, ExportActionMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(UnitScopedAdminMixin, NoRevertMixin, ServiceFormMixin, ExportActionMixin, HistoryAdmin):
     unit_field = "activity__unit"
     view_on_site = False  # the registration page is the worker's own
     resource_classes = [ParticipantResource]
     export_formats = [CSV, XLSX]
+    export_form_class = LabelledExportForm  # the columns offered by their Chinese names
     list_display = ["member", "activity", "status", "position", "created_at", "checked_in_at"]
-    list_filter = ["status", "activity__category", ("activity", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", "activity__category", ("activity", admin.RelatedOnlyFieldListFilter), UnitTreeFilter]
     list_select_related = ["member", "activity"]
     search_fields = ["member__name", "member__membership_number", "member__phone", "activity__title"]
     date_hierarchy = "activity__starts_at"

@@ -21,10 +21,7 @@ def member_activities(member: Member) -> dict:
                 "status": r.status,
                 "signed_up_at": r.created_at.isoformat(),
                 "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
-                "history": [
-                    {"from": e.from_state, "to": e.to_state, "at": e.at.isoformat(), "note": e.note}
-                    for e in r.events.all()
-                ],
+                "history": [e.exported() for e in r.events.all()],
                 "rating": {"score": r.rating.score, "comment": r.rating.comment} if hasattr(r, "rating") else None,
             }
             for r in registrations

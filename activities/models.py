@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from lib.models import StateChange
@@ -60,7 +61,7 @@ class Activity(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("activity", "description"), blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     unit = models.ForeignKey(
         OrgUnit,

@@ -32,8 +32,8 @@ from members.scoping import scope_queryset
 from members.selectors import ancestor_paths
 from members.services import member_from_card_token
 
-from .models import Activity, EligibilityOverride, Registration
-from .services import CHECK_IN_OPENS_BEFORE, Eligibility, eligibility_check
+from .models import Activity, EligibilityOverride, LotteryDraw, Registration
+from .services import CHECK_IN_OPENS_BEFORE, Eligibility, eligibility_check, lottery_verify
 
 R = Registration.Status
 # The personal calendar feed keeps activities this long after they end.
@@ -81,6 +81,10 @@ class ActivityRow:
             return Availability(" ".join([_("You:"), str(R(status).label)]), status=status)
         if not self.eligibility.eligible:
             return Availability(" ".join([_("Not open to you:"), self.eligibility.reasons[0]]), open_to_me=False)
+        if getattr(activity, "drawn", False):
+            return Availability(_("Sign-up closed: the places have been drawn"), open_to_me=False)
+        if timezone.now() >= activity.signup_closes:
+            return Availability(_("Sign-up closed"), open_to_me=False)
         if activity.is_lottery:
             text = ngettext(
                 "%(places)s place, drawn by lot when sign-up closes",
@@ -103,6 +107,7 @@ class ActivityRow:
 # the rest stays in the database.
 LIST_FIELDS = [
     *["title", "category", "place", "unit", "starts_at", "capacity", "waiting_list", "allocation", "status"],
+    "signup_closes_at",
     *["members_only", "gender", "min_age", "max_age", "retired"],
     *["unit__name", "unit__path", "unit__depth", "unit__kind"],
 ]
@@ -131,6 +136,7 @@ def _upcoming(member: Member, *, category: str, now: datetime) -> QuerySet:
             overridden=Exists(EligibilityOverride.objects.filter(activity=OuterRef("pk"), member=member)),
             restricted=Exists(Activity.eligible_units.through.objects.filter(activity=OuterRef("pk"))),
             places_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
+            drawn=Exists(LotteryDraw.objects.filter(activity=OuterRef("pk"))),
         )
         .order_by("starts_at", "id")
     )
@@ -313,4 +319,60 @@ def door_recent(activity: Activity, *, limit: int = 8) -> list[Registration]:
         Registration.objects.filter(activity=activity, status=R.ATTENDED)
         .select_related("member__unit")
         .order_by("-checked_in_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class PublishedDraw:
+    """A lottery's draw as every entrant may see it: the seed, each entry's draw number (the
+    registration's number, no name), earlier places, rank and outcome, and whether re-running
+    it from the seed gives the same order."""
+
+    draw: LotteryDraw
+    rows: list[dict]
+    mine: dict | None
+    verified: bool
+
+
+def published_draw(*, activity: Activity, member: Member) -> PublishedDraw | None:
+    if not activity.is_lottery:
+        return None
+    draw = LotteryDraw.objects.filter(activity=activity).first()
+    if draw is None:
+        return None
+    own = set(Registration.objects.filter(activity=activity, member=member).values_list("pk", flat=True))
+    rows = [
+        {
+            "rank": row["rank"],
+            "number": row["registration"],
+            "prior_places": row["prior_places"],
+            "outcome": R(row["outcome"]).label,
+            "won": row["rank"] <= draw.places,
+            "mine": row["registration"] in own,
+        }
+        for row in sorted(draw.result, key=lambda row: row["rank"])
+    ]
+    mine = next((row for row in rows if row["mine"]), None)
+    return PublishedDraw(draw=draw, rows=rows, mine=mine, verified=lottery_verify(draw=draw))
+
+
+def quiet_members(user, *, since: datetime) -> QuerySet:
+    """Active members of ``user``'s part of the union who attended no activity since ``since``
+    (the outreach list), each with ``last_took_part``: when they last did, or None.
+
+    "Attended nothing since" is an anti-join (NOT EXISTS); the last attendance is a
+    subquery read only for the rows listed."""
+    attended = Registration.objects.filter(member=OuterRef("pk"), status=Registration.Status.ATTENDED)
+    return (
+        scope_queryset(Member.objects.filter(status=Member.Status.ACTIVE), user)
+        .filter(~Exists(attended.filter(activity__starts_at__gte=since)))
+        .annotate(last_took_part=Subquery(attended.order_by("-activity__starts_at").values("activity__starts_at")[:1]))
+    )
+
+
+def activities_to_invite_to(user, *, now: datetime | None = None) -> QuerySet:
+    """Published activities still to come that ``user`` runs: what a quiet member can be invited to."""
+    now = now or timezone.now()
+    return scope_queryset(Activity.objects.filter(status=Activity.Status.PUBLISHED, starts_at__gt=now), user).order_by(
+        "starts_at", "pk"
     )

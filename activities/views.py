@@ -95,6 +95,7 @@ def activity_detail(request, pk: int):
         "taken": taken,
         "places_left": max(activity.capacity - taken, 0),
         "has_started": activity.has_started(now),
+        "draw": selectors.published_draw(activity=activity, member=member),
     }
     return render(request, "activities/activity_detail.html", context)
 

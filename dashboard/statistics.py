@@ -107,6 +107,8 @@ class Statistic:
     description: str | Promise = ""
     # The area whose data the table is made of (see ``dashboard.cache``).
     area: str = ""
+    # A page that acts on the table's rows: (URL name, label), e.g. the outreach follow-up.
+    link: tuple | None = None
 
 
 @dataclass
@@ -127,6 +129,7 @@ def register(
     order: int = 100,
     description="",
     area: str = "",
+    link: tuple | None = None,
 ) -> Callable:
     """``area``: the area the table's data belongs to; by default the name of the
     module that registers it (``dashboard.areas.welfare``: "welfare")."""
@@ -141,6 +144,7 @@ def register(
             order=order,
             description=description,
             area=area or fn.__module__.rsplit(".", 1)[-1],
+            link=link,
         )
         return fn
 

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import ngettext, pgettext_lazy
 
+from lib.columns import yes_no_column
 from lib.errors import error_text
+from lib.history import HistoryAdmin
 from members.changelists import LargeChangelistMixin
-from members.scoping import UnitScopedAdminMixin, officer_unit, sees_everything
+from members.scoping import UnitScopedAdminMixin, UnitTreeFilter, officer_unit, sees_everything
 from members.search import IndexedSearchMixin
 
 from . import services
@@ -99,7 +100,7 @@ class FeedbackEventInline(ReadOnlyInline):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, SimpleHistoryAdmin):
+class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, HistoryAdmin):
     """Officers read, answer, publish and decide feedback of their part of the tree.
 
     Everything is read-only here; changes go through the answer, state and
@@ -114,9 +115,9 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
         "author_display",
         "unit",
         "submitted_on",
-        "published",
+        yes_no_column(Feedback, "published"),
         "support_count",
-        "awaiting_answer",
+        yes_no_column(Feedback, "awaiting_answer"),
     ]
     list_display_links = ["reference", "title"]
     list_filter = [
@@ -126,6 +127,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
         "published",
         "awaiting_answer",
         ("unit", UnitFilter),
+        UnitTreeFilter,
     ]
     list_select_related = ["unit", "author"]
     # The columns the rows read (LargeChangelistMixin): not the texts, the digest or the publisher.
@@ -191,7 +193,7 @@ class FeedbackAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMix
     def reference(self, obj):
         return obj.reference
 
-    @admin.display(description=_("author"), ordering="author__name")
+    @admin.display(description=pgettext_lazy("feedback", "author"), ordering="author__name")
     def author_display(self, obj):
         if obj.anonymous:
             return _("anonymous")

@@ -47,7 +47,7 @@ def seed() -> None:
     services.feedback_answer(
         feedback=water,
         by=officer,
-        text="谢谢李娟同志的建议！我们已和车间主任联系，正在核实二号线附近的供水管线，下周给您答复。",
+        text="谢谢李娟同志的建议！我们已和车间主任联系，正在核实二号线附近的供水管线，下周给你答复。",
     )
     services.feedback_author_reply(feedback=water, text="好的，谢谢！另外三号线旁边也比较远，一并考虑一下。")
     services.feedback_transition(feedback=water, to=Feedback.State.CONSIDERING, by=officer, note="与设备科共同评估")
@@ -65,7 +65,7 @@ def seed() -> None:
     services.feedback_answer(
         feedback=safety,
         by=officer,
-        text="感谢您的提醒！已通知安全科今天下午检修，检修后请您再看一下是否牢固。",
+        text="感谢你的提醒！已通知安全科今天下午检修，检修后请你再看一下是否牢固。",
     )
 
     # 3. Canteen suggestion published with an official answer and supports: adopted.

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from lib.models import StateChange
@@ -85,7 +86,7 @@ class Feedback(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     author = models.ForeignKey(
         "members.Member",
-        verbose_name=_("author"),
+        verbose_name=pgettext_lazy("feedback", "author"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -222,7 +223,7 @@ class FeedbackEvent(StateChange):
     subject_field = "feedback"
 
     feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("feedback event", "what"), max_length=20, choices=Kind.choices)
     from_state = models.CharField(_("from"), max_length=20, choices=Feedback.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Feedback.State.choices)
 

@@ -452,7 +452,7 @@ def member_feedback_data(member: Member) -> dict:
                 "published": item.published,
                 "official_answer": item.official_answer,
                 "messages": [
-                    {"from": "me" if m.from_author else "union", "on": m.written_on.isoformat(), "text": m.text}
+                    {"from_me": m.from_author, "on": m.written_on.isoformat(), "text": m.text}
                     for m in item.messages.all()
                 ],
             }

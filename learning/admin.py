@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from lib.errors import error_text
 from members.scoping import UnitScopedAdminMixin, scope_queryset
@@ -52,7 +52,7 @@ class MaterialAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(open_count=Count("opens"))
 
-    @admin.display(description=_("opened by"), ordering="open_count")
+    @admin.display(description=pgettext_lazy("learning", "opened by"), ordering="open_count")
     def opened(self, obj):
         return obj.open_count
 
@@ -206,7 +206,7 @@ class QuestionAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("answered"), ordering="answered_count")
+    @admin.display(description=pgettext_lazy("learning", "answered"), ordering="answered_count")
     def answered(self, obj):
         return obj.answered_count
 

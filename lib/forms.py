@@ -1,7 +1,9 @@
 """Small helpers for forms, whatever the area."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from import_export.forms import SelectableFieldsExportForm
 
 
 def label_split_datetimes(form: forms.BaseForm) -> None:
@@ -16,3 +18,17 @@ def label_split_datetimes(form: forms.BaseForm) -> None:
             date, time = widget.widgets
             date.attrs.setdefault("aria-label", _("%(field)s: date") % {"field": field.label})
             time.attrs.setdefault("aria-label", _("%(field)s: time") % {"field": field.label})
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """django-import-export's export form, each column offered by the name it has in the file.
+
+    The library labels a checkbox with the field's Python name ("Starts At (开始时间)"): an
+    officer should read the column's own translated name.
+    """
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is not None and field.column_name and str(field.column_name) != field_name:
+            return capfirst(str(field.column_name))
+        return super()._get_field_label(resource, field_name)

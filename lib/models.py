@@ -44,6 +44,17 @@ class StateChange(models.Model):
     def to_label(self) -> str:
         return self._label("to_state")
 
+    def exported(self) -> dict:
+        """The row in the member's copy of their data: the codes, and the labels a person reads."""
+        return {
+            "from": self.from_state,
+            "to": self.to_state,
+            "from_label": self.from_label,
+            "to_label": self.to_label,
+            "at": self.at.isoformat(),
+            "note": self.note,
+        }
+
     def _label(self, name: str) -> str:
         value = getattr(self, name)
         return str(dict(self._meta.get_field(name).flatchoices).get(value, value))

@@ -4,7 +4,7 @@ import uuid
 
 import redis
 from allauth.account import stages as allauth_stages
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit as allauth_ratelimit
@@ -108,7 +108,15 @@ class AccountAdapter(DefaultAccountAdapter):
         from .models import User
 
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            # The greeting, the signature and "whom to ask" (templates/account/email/base_message.txt).
+            "union_name": settings.UNION_NAME,
+            "union_contact": settings.UNION_CONTACT,
+            **context,
+        }
         message = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(message, "alternatives", []) if mime == "text/html"), "")
         notification_save(
@@ -123,6 +131,11 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
         )
 
+    def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
+        """The verification page offers to send the mail again: it remembers to which address."""
+        super().send_confirmation_mail(request, emailconfirmation, signup)
+        remember_verification_email(request, emailconfirmation.email_address.email)
+
     def send_account_already_exists_mail(self, email: str) -> None:
         """Signing up with an address already registered sends this mail instead of creating
         the account. A new account costs a password hash, by far the slowest step: hash one
@@ -130,6 +143,8 @@ class AccountAdapter(DefaultAccountAdapter):
         registered, though the pages are the same."""
         make_password(get_random_string(32))
         super().send_account_already_exists_mail(email)
+        # The page that follows is the one a new address gets, its "send again" button too.
+        remember_verification_email(allauth_context.request, email)
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """Failed logins are counted per account *and* client address (allauth: per account
@@ -214,6 +229,41 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_staff:
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
+
+
+# The address the last verification mail of this browser went to (the "send again" button).
+VERIFICATION_EMAIL_SESSION_KEY = "members_verification_email"
+
+
+def remember_verification_email(request, email: str) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[VERIFICATION_EMAIL_SESSION_KEY] = email
+
+
+def verification_mail_resend(request) -> bool:
+    """Send the last verification mail of this browser again (the "send again" button).
+
+    The address is the one this session signed up or signed in with, never one typed here.
+    Whatever the address, the answer is the same: an unverified one gets a new link, a
+    verified one the "already has an account" mail, an unknown one nothing. allauth's
+    "confirm_email" rate limit (one mail per address per three minutes) holds: False when it
+    refused (for any address alike)."""
+    from allauth.account.internal.flows.email_verification import consume_email_verification_rate_limit
+    from allauth.account.models import EmailAddress
+
+    email = request.session.get(VERIFICATION_EMAIL_SESSION_KEY)
+    if not email:
+        return True
+    if not consume_email_verification_rate_limit(request, email):
+        return False
+    address = EmailAddress.objects.filter(email__iexact=email).order_by("verified").first()
+    if address is None:
+        return True
+    if address.verified:
+        get_adapter().send_account_already_exists_mail(email)
+    else:
+        address.send_confirmation(request, signup=False)
+    return True
 
 
 class PhoneField(forms.CharField):

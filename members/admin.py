@@ -6,11 +6,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from lib.columns import yes_no_column
 from lib.errors import error_text
+from lib.history import HistoryAdmin
 from lib.phones import phone_normalise
 
 from . import imports, services
@@ -35,7 +36,7 @@ from .models import (
     User,
 )
 from .resources import RESOURCES, DuesResource, MemberResource
-from .scoping import UnitScopedAdminMixin, scope_queryset
+from .scoping import UnitScopedAdminMixin, UnitTreeFilter, scope_queryset
 from .search import IndexedSearchMixin
 from .selectors import pending_transfer_of, transfers_visible_to
 
@@ -128,13 +129,19 @@ class MembershipEventInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(
-    UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, SimpleHistoryAdmin
-):
+class MemberAdmin(UnitScopedAdminMixin, LargeChangelistMixin, IndexedSearchMixin, ScopedExportMixin, HistoryAdmin):
     resource_classes = [MemberResource]
     export_permission = "members.export_member"
-    list_display = ["name", "membership_number", "status", "unit", "gender", "employee_number", "retired"]
-    list_filter = ["status", "gender", "retired", "language"]
+    list_display = [
+        "name",
+        "membership_number",
+        "status",
+        "unit",
+        "gender",
+        "employee_number",
+        yes_no_column(Member, "retired"),
+    ]
+    list_filter = ["status", "gender", "retired", "language", UnitTreeFilter]
     list_select_related = ["unit"]
     # The columns the rows read (LargeChangelistMixin): not the contact details, dates or consents.
     list_only = ["name", "membership_number", "status", "unit__name", "gender", "employee_number", "retired"]
@@ -711,7 +718,10 @@ class ImportJobAdmin(UnitScopedAdminMixin, admin.ModelAdmin):
             form.is_valid()
             try:
                 imports.import_job_confirm(
-                    job=job, by=request.user, skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False)
+                    job=job,
+                    by=request.user,
+                    skip_bad_rows=form.cleaned_data.get("skip_bad_rows", False),
+                    changes_checked=form.cleaned_data.get("changes_checked", False),
                 )
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, error_text(exc), messages.ERROR)

@@ -11,10 +11,13 @@ Everything else is the admin's own: its templates, ``{% result_list %}``, its
 filters and its action bar.
 """
 
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 # Rows counted at least (20 pages of 50), and pages counted beyond the one shown.
 COUNT_AT_LEAST = 1000
@@ -87,8 +90,7 @@ class LargeChangelistMixin:
 
     Fifty rows a page, not Django's hundred: what an officer reads before
     searching or filtering (and what fits a phone), and half the admin's
-    per-row rendering (the selection checkbox alone is a widget template per
-    row), which is most of such a page's time."""
+    per-row rendering, which is most of such a page's time."""
 
     show_full_result_count = False
     list_only = None
@@ -96,6 +98,18 @@ class LargeChangelistMixin:
 
     def get_changelist(self, request, **kwargs):
         return LargeChangeList
+
+    def action_checkbox(self, obj):
+        # The selection column written with format_html, as the admin's documentation writes any
+        # column of markup, rather than through a widget template per row: that template was a
+        # third of such a page's time. Same name, class and label as Django's own, so the
+        # admin's actions.js and its "select all" work unchanged (tests/members/test_changelists.py).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # The changelist's page is ?p=, the autocomplete's (which pages search results) ?page=.

@@ -77,6 +77,9 @@ def seed() -> None:
         phone="+8613800000001",
         employee_number="JX-0001",
         job_title="装配工",
+        # She ticked both boxes for greetings and reminders (they are off unless ticked).
+        wants_optional_mail=True,
+        wants_optional_sms=True,
     )
     # She signs in with her mobile number too (a texted code lands in var/sms/).
     worker.user.phone, worker.user.phone_verified = "+8613800000001", True
@@ -109,6 +112,9 @@ def seed() -> None:
             job_title=rng.choice(JOBS),
             retired=retired,
             privacy_consent_at=now,
+            # The paper forms of the roster ask for greetings and reminders; most said yes.
+            wants_optional_mail=i % 4 != 3,
+            wants_optional_sms=i % 4 != 3,
         )
         staff = accounts["chair@demo.unionportal.cn"]
         if i % 6 == 5:

@@ -3,7 +3,9 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.manage_email import assess_unique_email
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import SelectableFieldsExportForm
@@ -13,9 +15,95 @@ from lib.phones import phone_normalise
 from .models import DeletionRequest, ImportJob, Member, OrgUnit
 
 
+def privacy_notice_link() -> str:
+    """The link beside a consent: the notice the worker agrees to, in a new tab (the form keeps what they typed)."""
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        reverse("privacy"),
+        _("Read the personal information protection notice (opens in a new tab)"),
+    )
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return "　" * (obj.depth - 1) + obj.name
+
+
+class UnitSearchInput(forms.TextInput):
+    """A text box with the units as the browser's own suggestions (``<datalist>``): type a few
+    characters, pick one. Without suggestions (an old browser) the typed name is matched on the server."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.labels: list[str] = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}_units"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id', name)}_units"
+        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.labels))
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)
+
+
+class UnitSearchField(forms.ModelChoiceField):
+    """A unit chosen by its name, for the worker's forms: hundreds of units are no dropdown.
+
+    Takes the full name from the suggestions ("甲厂工会 / 一车间"), a unit's own name when only one
+    unit has it, a part of a name that only one unit contains, or (for older pages and scripts) an id.
+    """
+
+    widget = UnitSearchInput
+    default_error_messages = {
+        "invalid_choice": _("No unit has this name. Type a few characters and choose your unit from the list."),
+        "ambiguous": _("%(count)s units match “%(text)s”. Choose yours from the list (with the units above it)."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", _("Type a few characters of your unit's name, then choose it from the list."))
+        super().__init__(*args, **kwargs)
+        self._labels: dict[int, str] | None = None
+
+    @property
+    def labels(self) -> dict[int, str]:
+        if self._labels is None:
+            from .selectors import unit_labels
+
+            self._labels = unit_labels(self.queryset)
+        return self._labels
+
+    def get_bound_field(self, form, field_name):
+        self.widget.labels = list(self.labels.values())
+        return super().get_bound_field(form, field_name)
+
+    def prepare_value(self, value):
+        if isinstance(value, OrgUnit):
+            value = value.pk
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            return self.labels.get(int(value), value)
+        return value
+
+    def to_python(self, value):
+        text = " ".join(str(value or "").split())
+        if text in self.empty_values:
+            return None
+        by_label = [pk for pk, label in self.labels.items() if " ".join(label.split()) == text]
+        if not by_label:
+            by_label = [pk for pk, label in self.labels.items() if label.rsplit(" / ", 1)[-1] == text]
+        if not by_label and text.isdigit() and int(text) in self.labels:
+            by_label = [int(text)]
+        if not by_label:
+            by_label = [pk for pk, label in self.labels.items() if text in label.rsplit(" / ", 1)[-1]]
+        if len(by_label) > 1:
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"], code="ambiguous", params={"count": len(by_label), "text": text}
+            )
+        if not by_label:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return self.queryset.get(pk=by_label[0])
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +118,7 @@ class DateInput(forms.DateInput):
 class ProfileForm(forms.ModelForm):
     """The worker's own profile. Status, numbers and consent are not theirs to edit."""
 
-    unit = UnitChoiceField(queryset=OrgUnit.objects.order_by("path"), label=_("Organisational unit"))
+    unit = UnitSearchField(queryset=OrgUnit.objects.order_by("path"), label=_("Organisational unit"))
 
     class Meta:
         model = Member
@@ -90,6 +178,14 @@ class ProfileCreateForm(ProfileForm):
         required=True,
         error_messages={"required": _("Please accept the privacy notice.")},
     )
+
+    class Meta(ProfileForm.Meta):
+        # Optional mail is asked once, here, unticked (later: the profile's mail settings).
+        fields = [*ProfileForm.Meta.fields, "wants_optional_mail"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = privacy_notice_link()
 
 
 class DeletionRequestForm(forms.ModelForm):
@@ -160,6 +256,7 @@ class ImportConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(
         label=_("Import only the rows without errors and leave the others out"), required=False
     )
+    changes_checked = forms.BooleanField(label=_("I have checked the changes above"), required=False)
 
 
 class ScopedExportForm(SelectableFieldsExportForm):

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export.exceptions import ImportError as RowImportError
 from import_export.results import RowResult
 
@@ -39,6 +40,8 @@ MAX_ROWS = 50_000
 # Rows kept with their messages for the page; every bad row number is kept regardless.
 MAX_ERROR_ROWS = 500
 PREVIEW_ROWS = 10
+# Rows that change a saved record, listed with each change (old → new) for the officer to check.
+MAX_CHANGE_ROWS = 500
 FIRST_LINE = 2  # the line of the first data row in the file (line 1 holds the headers)
 
 
@@ -191,10 +194,13 @@ def _check(job_id: int) -> ImportJob:
     errors: list[dict] = []
     bad_rows: list[int] = []
     preview_types: dict[int, str] = {}
+    changes: list[dict] = []
     size = chunk_size()
     for start in range(0, total, size):
         # ``checking``: rows are checked, never saved, so no transaction is needed.
-        result = resource.import_data(_slice(dataset, start, size), dry_run=False, use_transactions=False)
+        result = resource.import_data(
+            _slice(dataset, start, size), dry_run=False, use_transactions=False, retain_instance_in_row_result=True
+        )
         if result.base_errors:
             _fail(job.pk, " ".join(_error_text(e.error) for e in result.base_errors))
             return ImportJob.objects.get(pk=job.pk)
@@ -202,6 +208,14 @@ def _check(job_id: int) -> ImportJob:
         for index, row_result in enumerate(result.rows):
             if start + index < PREVIEW_ROWS:
                 preview_types[start + index] = row_result.import_type
+            if row_result.import_type == RowResult.IMPORT_TYPE_UPDATE and len(changes) < MAX_CHANGE_ROWS:
+                changes.append(
+                    {
+                        "line": start + index + FIRST_LINE,
+                        "name": str(row_result.original),
+                        "fields": resource.row_changes(row_result.original, row_result.instance),
+                    }
+                )
         problems: dict[int, list[str]] = {}
         for invalid in result.invalid_rows:
             problems[start + invalid.number - 1] = _messages(resource, invalid)
@@ -224,6 +238,15 @@ def _check(job_id: int) -> ImportJob:
             }
             for i in range(min(PREVIEW_ROWS, total))
         ],
+        "changes": [
+            {
+                **row,
+                "fields": [
+                    {**change, "label": str(labels.get(change["field"], change["field"]))} for change in row["fields"]
+                ],
+            }
+            for row in changes
+        ],
     }
     ImportJob.objects.filter(pk=job.pk, status=S.CHECKING).update(
         status=S.HAS_ERRORS if bad_rows else S.READY,
@@ -237,11 +260,29 @@ def _check(job_id: int) -> ImportJob:
 
 
 @transaction.atomic
-def import_job_confirm(*, job: ImportJob, by: User, skip_bad_rows: bool = False) -> ImportJob:
-    """The officer's go: import every row, or only the good ones when some have errors."""
+def import_job_confirm(
+    *, job: ImportJob, by: User, skip_bad_rows: bool = False, changes_checked: bool = False
+) -> ImportJob:
+    """The officer's go: import every row, or only the good ones when some have errors.
+
+    A file that changes saved records (a member renamed, moved to another unit) is imported
+    only once the officer says they have checked the changes listed (``changes_checked``).
+    """
     if not _may_handle(by, job):
         raise PermissionDenied(_("You may not import these records."))
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    updates = job.counts.get(RowResult.IMPORT_TYPE_UPDATE, 0)
+    if updates and not changes_checked and job.status in (S.READY, S.HAS_ERRORS):
+        raise ValidationError(
+            ngettext(
+                "Nothing was imported: this file changes %(n)d saved record. Check the change listed "
+                "and tick “I have checked the changes above”.",
+                "Nothing was imported: this file changes %(n)d saved records. Check the changes listed "
+                "and tick “I have checked the changes above”.",
+                updates,
+            )
+            % {"n": updates}
+        )
     if job.status == S.HAS_ERRORS:
         if not skip_bad_rows:
             raise ValidationError(

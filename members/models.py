@@ -210,7 +210,7 @@ class Member(models.Model):
     card_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
     wants_optional_mail = models.BooleanField(
         _("receive greetings and reminders by e-mail"),
-        default=True,
+        default=False,
         help_text=_("Birthday greetings and dues reminders. Notices about your own requests are always sent."),
     )
 
@@ -225,7 +225,7 @@ class Member(models.Model):
     )
     wants_optional_sms = models.BooleanField(
         _("receive greetings and reminders by text message"),
-        default=True,
+        default=False,
         help_text=_("Replying TD to one of our texts turns this off."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -556,3 +556,39 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * done / self.total_rows))
+
+
+class OutreachContact(models.Model):
+    """An officer's follow-up of a member who took part in nothing for a long time
+    (the outreach list): a call or visit, a care visit opened, an invitation sent."""
+
+    class Outcome(models.TextChoices):
+        CONTACTED = "contacted", pgettext_lazy("outreach", "contacted")
+        CARE_VISIT = "care_visit", pgettext_lazy("outreach", "care visit opened")
+        INVITED = "invited", pgettext_lazy("outreach", "invited to an activity")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="outreach_contacts"
+    )
+    outcome = models.CharField(_("follow-up"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # What the follow-up led to, as the officer reads it: the activity's title, the care case.
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outreach contact")
+        verbose_name_plural = _("outreach contacts")
+        indexes = [models.Index(fields=["member", "-at"], name="members_outreach_member_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["contacted", "care_visit", "invited"]),
+                name="members_outreach_outcome_known",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_outcome_display()}"

@@ -95,6 +95,17 @@ class ScopedResource(resources.ModelResource):
             return "'" + value
         return value
 
+    def row_changes(self, original, instance) -> list[dict]:
+        """What an update row changes: each written field's name with its old and new value as shown."""
+        changes = []
+        for field in self.get_import_fields():
+            if field.readonly or not field.attribute:
+                continue
+            old, new = field.export(original), field.export(instance)
+            if old != new:
+                changes.append({"field": field.column_name, "old": str(old or ""), "new": str(new or "")})
+        return changes
+
     def duplicate_in_file(self, key) -> bool:
         if key in self.seen_keys:
             return True

@@ -9,11 +9,13 @@ or through ``UnitScopedAdminMixin``).
 from collections.abc import Callable
 from typing import Any, Literal
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit
 
@@ -160,6 +162,38 @@ class UnitScopedAdminMixin:
 
     def revert_disabled(self, request, obj=None):
         return True
+
+
+class UnitTreeFilter(admin.SimpleListFilter):
+    """A unit and every unit below it (``?within=<pk>``), as the statistics' links ask for.
+
+    The filter shows only while it is in use: offering every unit would cost a query on
+    every page of the list. A unit outside the officer's part of the tree matches nothing.
+    """
+
+    title = _("unit and the units below it")
+    parameter_name = "within"
+
+    def __init__(self, request, params, model, model_admin):
+        self.unit_field = getattr(model_admin, "unit_field", "unit")
+        self._unit = None
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if value and str(value).isdigit():
+            self._unit = scope_queryset(OrgUnit.objects.filter(pk=value), request.user, field="").first()
+        if value is None:
+            return []
+        # A filter with no choices is not applied at all: an unknown unit must still match nothing.
+        return [(str(value), self._unit.name if self._unit else _("no unit of yours"))]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self._unit is None:
+            return queryset.none()
+        return queryset.filter(self._unit.subtree_q(self.unit_field))
 
 
 Side = Literal["any", "worker", "officer"]

@@ -74,9 +74,12 @@ def member_register(
     retired: bool = False,
     language: str | None = None,
     channel: str = Member.Channel.AUTO,
-    wants_optional_sms: bool = True,
+    wants_optional_sms: bool = False,
+    wants_optional_mail: bool = False,
 ) -> Member:
     """Create the worker's profile (not yet a membership application).
+
+    Optional mail and texts (greetings, reminders) are off unless the worker asked for them.
 
     The profile's number is the account's verified one unless the worker gave another."""
     if not consent:
@@ -98,6 +101,7 @@ def member_register(
         language=language,
         channel=channel,
         wants_optional_sms=wants_optional_sms,
+        wants_optional_mail=wants_optional_mail,
         privacy_consent_at=timezone.now(),
     )
     member.full_clean(exclude=["union"])
@@ -530,6 +534,7 @@ def _erase_membership(member: Member, by: User) -> None:
     member.history.all().delete()
     member.events.exclude(note="").update(note="")
     member.deletion_requests.exclude(reason="").update(reason="")
+    member.outreach_contacts.all().delete()  # officers' notes about the person
     if user is not None:
         user.is_active = False
         user.email = f"erased-{user.pk}@invalid.example"
@@ -551,3 +556,18 @@ def _erase_emails(member: Member, by: User) -> None:
 # These go last: the other apps' erasers still see the member's account, and may queue mail.
 erasure.register("emails", _erase_emails, last=True)
 erasure.register("membership", _erase_membership, last=True)
+
+
+@transaction.atomic
+def outreach_contact_record(*, member: Member, by: User, outcome: str = "contacted", note: str = "", detail: str = ""):
+    """Record that an officer followed up a quiet member (who, when, how, the note)."""
+    from .models import OutreachContact
+
+    if not (by.is_active and by.is_staff and by.has_perm("members.view_member") and user_may_see_unit(by, member.unit)):
+        raise PermissionDenied(_("You may not follow up this member."))
+    if outcome not in OutreachContact.Outcome.values:
+        raise ValidationError(_("Choose how you followed the member up."))
+    note = (note or "").strip()
+    if outcome == OutreachContact.Outcome.CONTACTED and not note:
+        raise ValidationError(_("Write a short note of the contact: how you reached them and what they said."))
+    return OutreachContact.objects.create(member=member, by=by, outcome=outcome, note=note, detail=detail[:200])

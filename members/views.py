@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from lib.errors import error_text
 
 from . import services
+from .data_export import readable
 from .forms import DeletionRequestForm, LanguageForm, ProfileCreateForm, ProfileForm
 from .middleware import LANGUAGE_SESSION_KEY
 from .models import Member
 from .permissions import officer_required, require_officer_for_unit
-from .selectors import member_for_user, pending_transfer_of
+from .selectors import dues_summary, member_for_user, pending_transfer_of
 
 
 @login_required
@@ -34,7 +35,7 @@ def profile(request):
         return redirect("members:profile-create")
     events = member.events.select_related("by").order_by("-at", "-id")
     dues = member.dues.all()[:24]
-    context = {"member": member, "events": events, "dues": dues}
+    context = {"member": member, "events": events, "dues": dues, "dues_summary": dues_summary(member) if dues else None}
     if member.status == Member.Status.TRANSFERRED:
         context["pending_transfer"] = pending_transfer_of(member)
     return render(request, "members/profile.html", context)
@@ -79,6 +80,18 @@ def profile_edit(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("members:profile")
     return render(request, "members/profile_form.html", {"form": form, "creating": False})
+
+
+@require_POST
+def verification_resend(request):
+    """The verification page's "send again": the same address, allauth's rate limit, the same answer."""
+    from .adapters import verification_mail_resend
+
+    if verification_mail_resend(request):
+        messages.success(request, _("We sent the mail again. It can take a few minutes."))
+    else:
+        messages.error(request, _("A mail went out less than three minutes ago. Wait a moment, then try again."))
+    return redirect("account_email_verification_sent")
 
 
 # How long after signing in with a code the password may be set without the old one.
@@ -183,6 +196,16 @@ def card_scan(request, token: str):
         raise Http404
     require_officer_for_unit(request.user, member.unit)
     return render(request, "members/card_scan.html", {"member": member, "token": token})
+
+
+@login_required
+def data_page(request):
+    """Everything the union holds about the worker, to read (the JSON download beside it)."""
+    member = member_for_user(request.user)
+    if member is None:
+        raise Http404
+    data = services.member_export_data(member=member)
+    return render(request, "members/data.html", {"member": member, "sections": readable(data)})
 
 
 @login_required

@@ -1,19 +1,22 @@
 """What each role may do with the schedules (django-celery-beat) in the admin.
 
-Officers see when the reminders run; the chair, who answers for the whole
-installation, may change their timing.
+The schedules are the installation's machinery, not casework: officers do not
+see them (the reminders they care about are described on each area's pages);
+the chair, who answers for the whole installation, sees them and may change
+their timing. Clocked and solar schedules are for superusers alone.
 """
 
-OFFICER_VIEW = [
+BEAT_VIEW = [
     "django_celery_beat.view_periodictask",
     "django_celery_beat.view_crontabschedule",
     "django_celery_beat.view_intervalschedule",
 ]
 
 ROLE_PERMISSIONS = {
-    "Officer": OFFICER_VIEW,
+    "Officer": [],
     "Welfare officer": [],
     "Chair": [
+        *BEAT_VIEW,
         # The outbox of the whole installation (no bodies shown) and the day's ceiling of texts.
         "notifications.view_notification",
         "notifications.view_smsday",

@@ -1,4 +1,4 @@
-"""Pages that belong to no area: the front page, the health check, the favicon.
+"""Pages that belong to no area: the front page, the privacy notice, the health check, the favicon.
 
 Not in ``unionportal/`` (settings, urls, Celery, wsgi only) and not in the
 dashboard (the officers' side): the front page is the workers' door to every
@@ -35,6 +35,18 @@ OFFERS = [
         _("Speak up"),
         _("Suggestions, safety concerns and complaints — with your name or anonymously. The union answers."),
     ),
+    (
+        "notices:board",
+        _("Notices"),
+        _("Aid the union has approved, published before it is paid, so all can see it is fair."),
+    ),
+    ("learning:library", _("Learning"), _("Your rights, safety at work and skills: short lessons and courses.")),
+    (
+        "proposals:list",
+        _("Your ideas"),
+        _("Propose an activity or a change; with enough supporters the union takes it up."),
+    ),
+    ("surveys:list", _("Surveys"), _("Tell the union what you think, in a few taps.")),
 ]
 
 
@@ -52,6 +64,13 @@ def home(request):
             url = ""
         offers.append({"url": url, "title": title, "text": text})
     return render(request, "home.html", {"member": member, "offers": offers})
+
+
+def privacy(request):
+    """The personal information protection notice (个人信息保护说明), linked beside every consent.
+
+    Open to everyone, signed in or not: a worker reads it before they agree."""
+    return render(request, "privacy.html")
 
 
 def _check_database() -> None:

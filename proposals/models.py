@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity
 
@@ -39,7 +40,7 @@ class Proposal(models.Model):
         help_text=_("The members of this unit and the units below it; they may co-sign."),
     )
     title = models.CharField(_("what to do"), max_length=120)
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(pgettext_lazy("proposal", "description"), max_length=2000)
     when = models.CharField(_("when"), max_length=100, help_text=_("For example: a Saturday in May, after work."))
     category = models.CharField(
         _("kind of activity"),

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lib.anonymity import anonymous_day
 
@@ -59,7 +60,7 @@ class Survey(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # How many answered, kept by the answer service (one UPDATE): lists show it without counting.
-    response_count = models.PositiveIntegerField(_("answers"), default=0, editable=False)
+    response_count = models.PositiveIntegerField(pgettext_lazy("survey", "answers"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("survey")
@@ -140,8 +141,8 @@ class SurveyResponse(models.Model):
     answered_on = models.DateField(_("answered on"), default=anonymous_day)
 
     class Meta:
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = pgettext_lazy("survey", "answer")
+        verbose_name_plural = pgettext_lazy("survey", "answers")
         ordering = ["survey", "answered_on", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from lib.errors import error_text
@@ -93,7 +94,7 @@ def results_csv(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(response)
-    writer.writerow([_("Question"), _("Answer"), _("Count"), _("Percent of answers")])
+    writer.writerow([_("Question"), pgettext("survey", "Answer"), _("Count"), _("Percent of answers")])
     for row in selectors.results_rows(survey):
         writer.writerow([_safe_cell(cell) for cell in row])
     return response

@@ -13,6 +13,7 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("language/", member_views.language_set, name="language-set"),

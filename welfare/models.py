@@ -218,7 +218,7 @@ class WelfareRequest(models.Model):
     request_type = models.ForeignKey(
         RequestType, verbose_name=_("request type"), on_delete=models.PROTECT, related_name="requests"
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("welfare", "description"))
     amount_requested = models.DecimalField(_("amount asked"), max_digits=10, decimal_places=2, null=True, blank=True)
     sensitivity = models.CharField(
         _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.NORMAL

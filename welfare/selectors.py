@@ -14,6 +14,7 @@ from typing import Literal
 from django.core.cache import cache
 from django.db.models import Case, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 
 from members.models import Member, OrgUnit, User
 from members.scoping import Side, unit_scope_q, visible_by_side
@@ -126,6 +127,49 @@ def request_timeline(request: WelfareRequest, *, include_internal: bool) -> list
         (TimelineEntry("message", m.created_at, m) for m in messages),
     )
     return sorted(entries, key=lambda entry: (entry.at, entry.kind == "message"))
+
+
+@dataclass(frozen=True)
+class Step:
+    state: str
+    label: str
+    status: Literal["done", "current", "todo"]
+
+
+def request_steps(request: WelfareRequest, timeline: list[TimelineEntry]) -> list[Step]:
+    """The worker's stepper: where the request is on its way, from the states it really passed.
+
+    submitted → in review → (waiting for you / for the chair) → decision → (paid) → closed; a
+    rejected or withdrawn request ends there. Read from the timeline already loaded: no query.
+    """
+    S = WelfareRequest.State
+    state = request.state
+    reached = {entry.item.to_state for entry in timeline if entry.kind == "state"} | {state}
+    path = [S.SUBMITTED]
+    if state not in (S.REJECTED, S.WITHDRAWN) or S.IN_REVIEW in reached:
+        path.append(S.IN_REVIEW)
+    if state == S.NEEDS_INFO:
+        path.append(S.NEEDS_INFO)
+    if state == S.AWAITING_CHAIR or (S.AWAITING_CHAIR in reached and state not in WelfareRequest.OPEN_STATES):
+        path.append(S.AWAITING_CHAIR)
+    if state in (S.REJECTED, S.WITHDRAWN):
+        path.append(state)
+    else:
+        path.append(S.APPROVED)
+        if S.PAID in reached or (request.request_type.asks_amount and state != S.CLOSED):
+            path.append(S.PAID)
+        path.append(S.CLOSED)
+    decided = state in WelfareRequest.GRANTED_STATES
+    labels = {
+        S.NEEDS_INFO: pgettext("welfare step", "waiting for you"),
+        S.APPROVED: S.APPROVED.label if decided else pgettext("welfare step", "decision"),
+    }
+    current = path.index(state)
+    steps = []
+    for i, code in enumerate(path):
+        status = "done" if i < current else "current" if i == current else "todo"
+        steps.append(Step(code, str(labels.get(code, S(code).label)), status))
+    return steps
 
 
 def request_files(request: WelfareRequest) -> QuerySet:

@@ -737,10 +737,7 @@ def member_welfare_data(member: Member) -> list[dict]:
                 "decided_at": request.decided_at.isoformat() if request.decided_at else None,
                 "on_behalf": request.on_behalf,
                 "consent_note": request.consent_note,
-                "history": [
-                    {"from": t.from_state, "to": t.to_state, "at": t.at.isoformat(), "note": t.note}
-                    for t in request.transitions.all()
-                ],
+                "history": [t.exported() for t in request.transitions.all()],
                 "messages": [
                     {
                         "from_me": m.author_id is not None and m.author_id == member.user_id,

@@ -93,9 +93,11 @@ def request_submit(request, code: str):
 
 
 def _render_detail(request, welfare_request, *, reply_form=None, status=200):
+    timeline = selectors.request_timeline(welfare_request, include_internal=False)
     context = {
         "req": welfare_request,
-        "timeline": selectors.request_timeline(welfare_request, include_internal=False),
+        "timeline": timeline,
+        "steps": selectors.request_steps(welfare_request, timeline),
         "files": selectors.request_files(welfare_request),
         "reply_form": reply_form or ReplyForm(),
         "may_reply": services.worker_may_reply(welfare_request),

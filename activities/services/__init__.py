@@ -31,6 +31,7 @@ from .eligibility import (
     signup_blockers,
 )
 from .erasure import member_activities_erase
+from .invitations import activity_invite
 from .lottery import LOTTERY_LOOKBACK, lottery_draw, lottery_draw_due, lottery_order, lottery_verify
 from .ratings import rating_submit
 from .registration import (
@@ -49,6 +50,7 @@ __all__ = [
     "Eligibility",
     "activity_cancel",
     "activity_draft_create",
+    "activity_invite",
     "activity_capacity_change",
     "activity_capacity_check",
     "activity_publish",

@@ -4,18 +4,19 @@ full it is, who takes part, and the members the union no longer reaches."""
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, Registration
+from activities.selectors import quiet_members
 from learning.models import MaterialOpen
 from members.models import Member, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, panels, statistics
+from .. import cache, cards, panels, statistics
 from ..panels import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, sum_cells, unit_labels
 
@@ -208,22 +209,17 @@ def participation_per_age_band(request, period) -> statistics.Table:
     description=gettext_lazy(
         "Active members with no attended activity in the last twelve months: people to invite personally."
     ),
+    link=("dashboard:outreach", gettext_lazy("Follow these members up: contacted, a care visit, an invitation")),
 )
 def outreach(request, period) -> statistics.Table:
     cutoff = timezone.now() - timedelta(days=OUTREACH_DAYS)
-    attended = Registration.objects.filter(member=OuterRef("pk"), status=R.ATTENDED)
-    # "Took part in nothing since the cutoff" as an anti-join (NOT EXISTS), and the last time
-    # they took part looked up only for the rows listed, rather than a maximum over every member.
-    members = scope_queryset(Member.objects.filter(status=Member.Status.ACTIVE), request.user).filter(
-        ~Exists(attended.filter(activity__starts_at__gte=cutoff))
-    )
-    last = attended.order_by("-activity__starts_at").values("activity__starts_at")[:1]
+    members = quiet_members(request.user, since=cutoff)
     # Whether they still read the library: someone to invite to a learning session, or to visit.
     read = MaterialOpen.objects.filter(member=OuterRef("pk"), last_opened_at__gte=cutoff)
     listed = (
-        members.annotate(last=Subquery(last), read=Exists(read))
+        members.annotate(read=Exists(read))
         .order_by("unit__path", "name", "pk")
-        .values_list("name", "membership_number", "unit__name", "last", "read")
+        .values_list("name", "membership_number", "unit__name", "last_took_part", "read")
     )
     limit = period.row_limit
     found = list(listed if limit is None else listed[: limit + 1])
@@ -243,4 +239,39 @@ def outreach(request, period) -> statistics.Table:
         rows=rows,
         chart="",
         row_count=total,
+    )
+
+
+@cards.register("activities", permission=PERMISSION, order=20)
+def activities_card(request, scope: cards.Scope) -> cards.Card:
+    counts = scope_queryset(
+        Registration.objects.filter(scope.within("activity__unit"), **scope.between("activity__starts_at")),
+        request.user,
+        "activity__unit",
+    ).aggregate(
+        activities=Count("activity", distinct=True),
+        attended=Count("pk", filter=ATTENDED),
+        missed=Count("pk", filter=MISSED),
+        coming=Count("pk", filter=Q(status=R.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=R.WAITING)),
+    )
+    return cards.Card(
+        title=_("Activity participation"),
+        figures=[
+            (_("activities with sign-ups"), counts["activities"]),
+            (_("attendances"), counts["attended"]),
+            (_("came of those expected"), cards.share(counts["attended"], counts["attended"] + counts["missed"])),
+        ],
+        bars=cards.bars(
+            [
+                (_("Took part"), counts["attended"]),
+                (_("Did not come"), counts["missed"]),
+                (_("Signed up, still to come"), counts["coming"]),
+                (_("On the waiting list"), counts["waiting"]),
+            ]
+        ),
+        bars_title=_("Sign-ups of activities starting in the period"),
+        csv_slug="participation-per-category",
+        list_url=scope.list_url("activities", "registration", "activity__starts_at"),
+        list_label=_("These sign-ups"),
     )

@@ -9,7 +9,7 @@ from feedback.models import Feedback, FeedbackMessage
 from members.models import OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, panels, statistics
+from .. import cache, cards, panels, statistics
 from ..panels import Figure, Panel, changelist_url
 from ..selectors import month_key
 
@@ -110,3 +110,30 @@ def feedback_per_month(request, period) -> statistics.Table:
     }
     rows = [[month_key(m), by_month.get(month_key(m), 0)] for m in period.months]
     return statistics.Table(columns=[_("Month"), _("Items")], rows=rows, chart="columns")
+
+
+@cards.register("feedback", permission="feedback.view_feedback", order=50)
+def feedback_card(request, scope: cards.Scope) -> cards.Card:
+    decided = [S.ADOPTED, S.NOT_ADOPTED, S.ANSWERED]
+    counts = scope_queryset(
+        Feedback.objects.filter(scope.within("unit"), submitted_on__gte=scope.start, submitted_on__lt=scope.end),
+        request.user,
+    ).aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(state__in=decided)),
+        adopted=Count("pk", filter=Q(state=S.ADOPTED)),
+    )
+    waiting = counts["total"] - counts["answered"]
+    return cards.Card(
+        title=_("Feedback answered"),
+        figures=[
+            (_("feedback received"), counts["total"]),
+            (_("answered"), cards.share(counts["answered"], counts["total"])),
+            (_("suggestions adopted"), counts["adopted"]),
+        ],
+        bars=cards.bars([(_("Answered"), counts["answered"]), (_("Waiting for an answer"), waiting)]),
+        bars_title=_("Feedback received in the period"),
+        csv_slug="feedback-per-category",
+        list_url=scope.list_url("feedback", "feedback", "submitted_on"),
+        list_label=_("This feedback"),
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from members.models import DeletionRequest, Member, MembershipEvent, OrgUnit
 from members.scoping import scope_queryset
 
-from .. import cache, panels, statistics
+from .. import cache, cards, panels, statistics
 from ..panels import Figure, Panel, changelist_url
 from ..selectors import AGE_BANDS, age_band_case, month_key, sum_cells, unit_labels
 
@@ -171,4 +171,40 @@ def membership_changes(request, period) -> statistics.Table:
         rows=table_rows,
         chart="columns",
         total_row=[_("Total")] + [sum(r[i] for r in table_rows) for i in (1, 2, 3)],
+    )
+
+
+@cards.register("members", permission="members.view_member", order=10)
+def members_card(request, scope: cards.Scope) -> cards.Card:
+    members = scope_queryset(Member.objects.filter(scope.within("unit")), request.user)
+    now = members.aggregate(
+        active=Count("pk", filter=Q(status=S.ACTIVE)), waiting=Count("pk", filter=Q(status=S.APPLICANT))
+    )
+    events = scope_queryset(
+        MembershipEvent.objects.filter(scope.within("member__unit"), **scope.between("at")),
+        request.user,
+        "member__unit",
+    ).aggregate(
+        applied=Count("pk", filter=Q(to_state=S.APPLICANT)),
+        joined=Count("pk", filter=Q(to_state=S.ACTIVE)),
+        left=Count("pk", filter=Q(to_state__in=LEAVING)),
+    )
+    return cards.Card(
+        title=_("Members and applications"),
+        figures=[
+            (_("active members"), now["active"]),
+            (_("applications waiting"), now["waiting"]),
+            (_("applications in the period"), events["applied"]),
+        ],
+        bars=cards.bars(
+            [
+                (_("Applied"), events["applied"]),
+                (_("Joined or came back"), events["joined"]),
+                (_("Left"), events["left"]),
+            ]
+        ),
+        bars_title=_("Membership changes in the period"),
+        csv_slug="membership-changes",
+        list_url=scope.list_url("members", "member", "created_at"),
+        list_label=_("Members entered in the period"),
     )

@@ -7,7 +7,7 @@ them), so no figure reveals a request the officer could not open.
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from members.scoping import scope_queryset
 from welfare.models import Budget, RequestType, WelfareRequest
 from welfare.selectors import requests_visible_to
 
-from .. import cache, panels, statistics
+from .. import cache, cards, panels, statistics
 from ..panels import Figure, Panel, changelist_url
 from ..selectors import month_key, sum_cells
 
@@ -207,4 +207,88 @@ def budget_use(request, period) -> statistics.Table:
         note=_("No budget is set for this year: the chair sets them under “Yearly budgets”.")
         if not budgets
         else VISIBILITY_NOTE,
+    )
+
+
+@cards.register("welfare-requests", permission=PERMISSION, order=30)
+def requests_card(request, scope: cards.Scope) -> cards.Card:
+    decided = Q(decided_at__isnull=False)
+    counts = (
+        _visible(request)
+        .filter(scope.within("member__unit"), **scope.between("submitted_at"))
+        .aggregate(
+            **{state: Count("pk", filter=Q(state=state)) for state in S.values},
+            total=Count("pk"),
+            decided=Count("pk", filter=decided),
+            on_time=Count("pk", filter=decided & Q(decided_at__date__lte=F("decision_due"))),
+            overdue=Count("pk", filter=R.overdue_q()),
+        )
+    )
+    return cards.Card(
+        title=_("Requests by state and on time"),
+        figures=[
+            (_("requests submitted"), counts["total"]),
+            (_("decided on time"), f"{counts['on_time']} / {counts['decided']}"),
+            (_("overdue now"), counts["overdue"]),
+        ],
+        bars=cards.bars((label, counts[state]) for state, label in S.choices),
+        bars_title=_("Requests submitted in the period, by state now"),
+        csv_slug="welfare-requests-per-type",
+        list_url=scope.list_url("welfare", "welfarerequest", "submitted_at"),
+        list_label=_("These requests"),
+        note=VISIBILITY_NOTE,
+    )
+
+
+@cards.register("welfare-grants", permission=PERMISSION, order=40)
+def grants_card(request, scope: cards.Scope) -> cards.Card:
+    budgets = list(
+        scope_queryset(Budget.objects.filter(scope.within("unit"), year=scope.year), request.user)
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    # Budgets of a unit and of a unit above it are not added up: the top ones hold the lower ones.
+    tops = [
+        b
+        for b in budgets
+        if not any(o.unit.path != b.unit.path and b.unit.path.startswith(o.unit.path) for o in budgets)
+    ]
+    granted = _visible(request).filter(scope.within("member__unit"), state__in=R.GRANTED_STATES)
+    sums = granted.aggregate(
+        period=Sum("granted_amount", filter=Q(**scope.between("decided_at"))),
+        **{
+            f"b{b.pk}": Sum(
+                "granted_amount",
+                filter=b.unit.subtree_q("member__unit") & Q(decided_at__year=scope.year),
+            )
+            for b in tops
+        },
+    )
+    money = lambda amount: f"¥{amount:,.2f}"  # noqa: E731
+    rows = []
+    for budget in tops:
+        used = sums.get(f"b{budget.pk}") or Decimal("0.00")
+        rows.append(
+            cards.Bar(
+                budget.unit.name,
+                float(used),
+                f"{money(used)} / {money(budget.amount)}",
+                min(100, round(100 * used / budget.amount)) if budget.amount else 0,
+            )
+        )
+    total = sum((b.amount for b in tops), Decimal("0.00"))
+    used_year = sum((sums.get(f"b{b.pk}") or Decimal("0.00") for b in tops), Decimal("0.00"))
+    return cards.Card(
+        title=_("Grants against budget"),
+        figures=[
+            (_("granted in the period"), money(sums["period"] or Decimal("0.00"))),
+            (_("budget of the year"), money(total) if tops else "—"),
+            (_("of the budget used this year"), cards.share(used_year, total)),
+        ],
+        bars=rows,
+        bars_title=_("Each budget's use in %(year)d") % {"year": scope.year},
+        csv_slug="welfare-budget",
+        list_url=scope.list_url("welfare", "welfarerequest", "submitted_at", state__in=",".join(R.GRANTED_STATES)),
+        list_label=_("The granted requests"),
+        note="" if tops else _("No budget is set for this year: the chair sets them under “Yearly budgets”."),
     )

@@ -262,6 +262,7 @@ UNION_A = ("owner", "other_worker", *OFFICERS)
 
 ACCESS: dict[str, list[Case] | NoObject] = {
     "home": NoObject("open"),
+    "privacy": NoObject("open"),
     "health": NoObject("open"),
     "favicon": NoObject("open"),
     "language-set": NoObject("open", method="POST"),
@@ -274,6 +275,8 @@ ACCESS: dict[str, list[Case] | NoObject] = {
     "members:card-renew": NoObject("login", method="POST"),
     "members:data-export": NoObject("login"),
     "members:deletion-request": NoObject("login"),
+    # The verification page's "send again": for who has not signed in yet (this session's address only).
+    "members:verification-resend": NoObject("open", method="POST"),
     # Only an officer over the member's unit may look a scanned card up.
     "members:card-scan": [Case(card_token, allowed=OFFICERS)],
     "welfare:list": NoObject("login"),

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -292,3 +293,26 @@ def test_the_history_is_there_but_cannot_revert_past_the_services(staff_client, 
     url = reverse("admin:activities_activity_simple_history", args=[full_activity.pk, version.history_id])
     assert client.get(url).status_code == 200
     assert client.post(url, {"capacity": 1}).status_code == 403
+
+
+def test_the_participant_export_names_its_columns_in_chinese(staff_client, officer, full_activity):
+    client = staff_client(officer)
+    url = reverse("admin:activities_registration_export")
+    form = client.get(url).content.decode()
+    offered = re.findall(r"<label[^>]*participantresource_[^>]*>(.*?)</label>", form)
+    assert offered[:3] == ["活动", "开始时间", "姓名"]
+    assert not [label for label in offered if re.search(r"[A-Za-z]", label)], offered
+    response = client.post(url, {"format": 0, "resource": 0, **{f"participantresource_{f}": "on" for f in _fields()}})
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header == [
+        "活动",
+        "开始时间",
+        "姓名",
+        "会员号",
+        "所在单位",
+        "电话",
+        "状态",
+        "候补序号",
+        "报名时间",
+        "签到时间",
+    ]

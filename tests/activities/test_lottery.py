@@ -160,3 +160,45 @@ def test_the_scheduler_draws_lotteries_whose_sign_up_has_closed(lottery, make_me
         assert services.lottery_draw_due() == 1
         assert services.lottery_draw_due() == 0
     assert lottery.registrations.filter(status=S.CONFIRMED).count() == 2
+
+
+def test_an_entrant_sees_the_seed_their_place_and_can_check_the_draw_from_the_page(
+    lottery, make_members, officer, client
+):
+    import random
+    import re
+
+    members = make_members(4)
+    enter(lottery, members)
+    with after_closing(lottery):
+        draw = services.lottery_draw(activity=lottery, by=officer)
+        client.force_login(members[0].user)
+        page = client.get(f"/activities/{lottery.pk}/").content.decode()
+    mine = next(row for row in draw.result if row["member"] == members[0].pk)
+    assert f'<code class="seed">{draw.seed}</code>' in page
+    assert f"你的抽签编号 {mine['registration']} 排在第 {mine['rank']} 位" in page
+    assert "我们用同一个种子重新抽了一次，顺序完全相同。" in page
+    assert not any(other.name in page for other in members[1:])  # numbers, never names
+    # Follow the recipe printed on the page with the table printed on the page.
+    table = re.findall(r"<tr(?: class=\"mine\")?><td>(\d+)</td><td>(\d+)(?: \(你\))?</td><td>(\d+)</td>", page)
+    entries = sorted((int(number), int(prior)) for _rank, number, prior in table)
+    rng = random.Random(draw.seed)
+    tie = {number: rng.random() for number, _prior in entries}
+    by_recipe = [number for number, prior in sorted(entries, key=lambda e: (e[1], tie[e[0]]))]
+    shown = [int(number) for _rank, number, _prior in sorted(table, key=lambda row: int(row[0]))]
+    assert by_recipe == shown
+
+
+def test_the_list_card_says_sign_up_closed_and_drawn_not_drawn_when_sign_up_closes(
+    lottery, make_members, officer, client
+):
+    entrant, latecomer = make_members(2)
+    enter(lottery, [entrant])
+    client.force_login(latecomer.user)
+    assert "2 个名额，报名截止后抽签" in client.get("/activities/").content.decode()
+    with after_closing(lottery):
+        assert "报名已截止" in client.get("/activities/").content.decode()
+        services.lottery_draw(activity=lottery, by=officer)
+        page = client.get("/activities/").content.decode()
+    assert "报名已截止：名额已抽出" in page
+    assert "报名截止后抽签" not in page

@@ -34,23 +34,15 @@ MATRIX: dict[str, dict[str, tuple[str, set]]] = {
     "notifications.SmsDay": {"Officer": NOTHING, "Welfare officer": NOTHING, "Chair": ("vc", set())},
     "django_celery_beat.ClockedSchedule": SUPERUSERS_ONLY,
     "django_celery_beat.SolarSchedule": SUPERUSERS_ONLY,
-    # The reminders' schedules: officers see when they run; the chair may change the timing
-    # (and only they may switch tasks on or off, or run one now).
+    # The reminders' schedules are the installation's machinery: officers do not see them; the
+    # chair sees them and may change the timing (switch tasks on or off, run one now).
     "django_celery_beat.PeriodicTask": {
-        "Officer": ("v", set()),
-        "Welfare officer": ("v", set()),
+        "Officer": NOTHING,
+        "Welfare officer": NOTHING,
         "Chair": ("vc", {"disable_tasks", "enable_tasks", "run_tasks", "toggle_tasks"}),
     },
-    "django_celery_beat.CrontabSchedule": {
-        "Officer": ("v", set()),
-        "Welfare officer": ("v", set()),
-        "Chair": ("vac", set()),
-    },
-    "django_celery_beat.IntervalSchedule": {
-        "Officer": ("v", set()),
-        "Welfare officer": ("v", set()),
-        "Chair": ("vac", set()),
-    },
+    "django_celery_beat.CrontabSchedule": {"Officer": NOTHING, "Welfare officer": NOTHING, "Chair": ("vac", set())},
+    "django_celery_beat.IntervalSchedule": {"Officer": NOTHING, "Welfare officer": NOTHING, "Chair": ("vac", set())},
     # Membership: every officer approves, keeps profiles and dues, exports rosters.
     "members.OrgUnit": same("v"),
     "members.Member": same(
@@ -185,15 +177,30 @@ def test_the_admin_index_lists_exactly_the_models_a_role_may_see(role_user, staf
     assert listed == {label for label, rights in MATRIX.items() if "v" in rights[role][0]} - REACHED_FROM_ANOTHER_PAGE
 
 
-def test_an_officer_who_only_sees_the_schedules_cannot_switch_a_reminder_off(role_user, staff_client):
+def test_an_officer_cannot_see_the_schedules_nor_switch_a_reminder_off(role_user, staff_client):
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
     every = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     task = PeriodicTask.objects.create(name="提醒", task="notifications.sweep", interval=every, enabled=True)
     client = staff_client(role_user("Officer"))
-    client.post(
-        reverse("admin:django_celery_beat_periodictask_changelist"),
-        {"action": "disable_tasks", "_selected_action": [task.pk]},
-    )
+    url = reverse("admin:django_celery_beat_periodictask_changelist")
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"action": "disable_tasks", "_selected_action": [task.pk]})
+    assert response.status_code == 403
     task.refresh_from_db()
     assert task.enabled
+    assert staff_client(role_user("Chair")).get(url).status_code == 200
+
+
+def test_the_officers_view_of_the_schedules_given_before_is_taken_back(db):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    officer = Group.objects.get(name="Officer")
+    officer.permissions.add(*Permission.objects.filter(codename="view_periodictask"))
+    import_module("notifications.migrations.0006_beat_tables_for_the_chair_only").take_back(apps, None)
+    assert not officer.permissions.filter(content_type__app_label="django_celery_beat").exists()
+    chair = set(Group.objects.get(name="Chair").permissions.values_list("codename", flat=True))
+    assert {"view_periodictask", "change_periodictask"} <= chair

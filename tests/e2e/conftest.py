@@ -161,9 +161,27 @@ class Person:
         with self.page.expect_navigation():
             self.page.locator(selector).first.click()
 
-    def log_out(self) -> None:
+    def tab(self, href: str) -> None:
+        """Tap one of the tab bar's five destinations."""
+        self.click(f"nav.tabbar a[href='{href}']")
+
+    def from_home(self, href: str) -> None:
+        """Reach a destination that is not a tab: the 首页 tab, then its card."""
+        self.tab("/")
+        self.check("home")
+        self.click(f"main a.card-link[href='{href}']")
+
+    def switch_language(self, code: str) -> None:
+        """One tap on the header's language button (``zh-hans`` or ``en``)."""
         with self.page.expect_navigation():
-            self.page.locator("header form[action='/accounts/logout/'] button").click()
+            self.page.locator(f"header form.language button[value='{code}']").click()
+
+    def log_out(self) -> None:
+        """退出 is on the 我的 page (or on the profile form before there is a profile)."""
+        self.click("nav.tabbar a[href='/me/']")
+        self.check("me-before-log-out")
+        with self.page.expect_navigation():
+            self.main.locator("form.logout button").click()
 
     def check(self, step: str) -> None:
         """axe, console, CSP and a screenshot for the page now shown."""

@@ -82,7 +82,9 @@ def fill_required_and_empty(form, values: dict[str, str]) -> list[str]:
     return filled
 
 
-def submit_as_rendered(person, form_selector: str, *, step: str, values: dict | None = None, scope=None) -> None:
+def submit_as_rendered(
+    person, form_selector: str, *, step: str, values: dict | None = None, scope=None, button: str = ""
+) -> None:
     """Open-form state is checked, required-and-empty fields are filled, the form is sent, and
     the page after it must show no error (a success message, or the page the form leads to)."""
     scope = scope if scope is not None else person.main
@@ -90,7 +92,7 @@ def submit_as_rendered(person, form_selector: str, *, step: str, values: dict | 
     refused = form.evaluate(REFUSED_VALUES)
     fill_required_and_empty(form, values or {})
     with person.page.expect_navigation():
-        form.locator("button[type=submit], input[type=submit]").first.click()
+        form.locator(button or "button[type=submit], input[type=submit]").first.click()
     person.check(step)
     errors = person.main.locator(".error, .errors p, .message.error").all_inner_texts()
     assert not refused, f"{step}: the browser refused rendered values: {refused}"
@@ -134,7 +136,7 @@ def test_profile_create(journey, tree, lang):
     assert person.page.url.endswith("/me/profile/new/")
     person.check("profile-new")
     submit_as_rendered(
-        person, "form", step="profile-created", values={"unit": str(tree["branch_a"].pk), "employee_number": "JZ-0308"}
+        person, "form", step="profile-created", values={"unit": "甲厂工会 / 甲厂一车间", "employee_number": "JZ-0308"}
     )
     success_message(person)
     assert Member.objects.filter(user=user).exists()
@@ -169,7 +171,10 @@ def test_deletion_request(journey, member, lang):
 
 def test_language_form(journey, member, lang):
     person = as_worker(journey, member, lang)
-    submit_as_rendered(person, "form.language", step="language-kept", scope=person.page.locator("header"))
+    # The language already chosen is the pressed button: tapping it keeps the language.
+    submit_as_rendered(
+        person, "form.language", step="language-kept", scope=person.page.locator("header"), button="[aria-pressed=true]"
+    )
     member.user.refresh_from_db()
     assert member.user.language == lang
 

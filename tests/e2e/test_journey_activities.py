@@ -30,7 +30,7 @@ def test_women_sign_up_for_the_march_8_hike_a_man_sees_why_not_and_the_waiting_l
     first = journey.person("first-woman")
     log_in(first, worker.user.email, PASSWORD)
     first.check("profile")
-    first.click("header a[href='/activities/']")
+    first.tab("/activities/")
     first.check("activities")
     first.click(f"main a[href='{detail}']")
     first.check("hike")

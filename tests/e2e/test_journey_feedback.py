@@ -1,5 +1,7 @@
 """Journey 4: anonymous feedback, a follow-up code, a published answer, support from another member."""
 
+from playwright.sync_api import expect
+
 from feedback.models import Feedback, FeedbackSupport
 from tests.e2e.conftest import JOURNEY, give_authenticator, log_in
 
@@ -16,7 +18,7 @@ def test_anonymous_feedback_is_answered_on_the_board_read_with_the_code_and_supp
     author = journey.person("author")
     log_in(author, worker.user.email, PASSWORD)
     author.check("profile")
-    author.click("header a[href='/feedback/']")
+    author.tab("/feedback/")
     author.check("board")
     author.click("main a[href='/feedback/new/']")
     author.check("new-feedback")
@@ -28,6 +30,11 @@ def test_anonymous_feedback_is_answered_on_the_board_read_with_the_code_and_supp
     author.submit()
     author.check("follow-up-code")
     code = author.main.locator(".followup-code strong").inner_text().strip()
+    # One tap copies the code, so it can be pasted into a note only the author reads.
+    author.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=journey.live_server.url)
+    author.main.get_by_role("button", name="复制查询码").click()
+    expect(author.main.locator("#copy-status")).to_contain_text("已复制")
+    assert author.page.evaluate("navigator.clipboard.readText()") == code
     item = Feedback.objects.get(title=TITLE)
     # Nothing in the row says who wrote it.
     assert item.anonymous and item.author_id is None

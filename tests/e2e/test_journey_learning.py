@@ -26,7 +26,7 @@ def test_a_worker_takes_a_course_passes_and_shows_the_completion(journey, worker
     learner = journey.person("learner")
     log_in(learner, worker.user.email, PASSWORD)
     learner.check("profile")
-    learner.click("header a[href='/learning/']")
+    learner.from_home("/learning/")
     learner.check("library")
     learner.click(f"main a[href='/learning/courses/{course.pk}/']")
     learner.check("course")

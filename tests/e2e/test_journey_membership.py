@@ -27,9 +27,13 @@ def test_a_new_worker_signs_up_applies_and_gets_a_membership_number_an_officer_a
     worker.submit("form[action*='signup']")
     assert "/accounts/confirm-email/" in worker.page.url
     worker.check("verification-sent")
+    # No mail yet? The page sends it again, to the same address.
+    worker.submit("form[action='/me/verification/resend/']")
+    worker.check("verification-sent-again")
+    assert len([m for m in mailoutbox if m.to == [email]]) == 2
 
     # The verification mail (sent through the outbox) holds the link.
-    [mail] = [m for m in mailoutbox if m.to == [email]]
+    mail = [m for m in mailoutbox if m.to == [email]][-1]
     path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.body).group(1)
     worker.goto(path)
     worker.check("confirm-email")
@@ -43,13 +47,20 @@ def test_a_new_worker_signs_up_applies_and_gets_a_membership_number_an_officer_a
     # A worker without a profile is asked for one.
     assert worker.page.url.endswith("/me/profile/new/")
     worker.check("profile-new")
+    # Beside the consent box, the notice they agree to; the optional mail is not ticked for them.
+    notice = worker.main.locator("input[name=consent] ~ .help a").get_attribute("href")
+    assert not worker.main.locator("input[name=wants_optional_mail]").is_checked()
+    worker.goto(notice)
+    worker.check("privacy")
+    assert worker.page.locator("h1").inner_text() in ("个人信息保护说明", "Personal information protection notice")
+    worker.goto("/me/profile/new/")
     form = worker.main.locator("form")
     form.locator("input[name=name]").fill("张敏")
     form.locator("select[name=gender]").select_option("F")
     form.locator("input[name=date_of_birth]").fill("1994-03-08")
     form.locator("input[name=phone]").fill("13800138000")
     form.locator("input[name=employee_number]").fill("JZ-0308")
-    form.locator("select[name=unit]").select_option(str(tree["branch_a"].pk))
+    form.locator("input[name=unit]").fill("甲厂工会 / 甲厂一车间")  # a suggestion of the unit picker
     form.locator("input[name=job_title]").fill("装配工")
     form.locator("input[name=consent]").check()
     worker.submit()

@@ -20,7 +20,7 @@ def test_a_colleague_objects_to_a_notice_and_the_chair_decides(journey, worker, 
     colleague = journey.person("colleague")
     log_in(colleague, other_worker.user.email, PASSWORD)
     colleague.check("profile")
-    colleague.click("header a[href='/notices/']")
+    colleague.from_home("/notices/")
     colleague.check("board")
     board = colleague.main.inner_text()
     assert "李**" in board and "李娟" not in board

@@ -49,7 +49,7 @@ def test_a_new_worker_signs_up_with_a_mobile_number_and_gets_the_approval_by_tex
     form.locator("input[name=name]").fill("陈建国")
     form.locator("select[name=gender]").select_option("M")
     form.locator("input[name=date_of_birth]").fill("1979-11-20")
-    form.locator("select[name=unit]").select_option(str(tree["branch_a"].pk))
+    form.locator("input[name=unit]").fill("甲厂工会 / 甲厂一车间")  # a suggestion of the unit picker
     form.locator("input[name=consent]").check()
     worker.submit()
     assert worker.page.url.endswith("/me/")

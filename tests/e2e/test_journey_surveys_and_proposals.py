@@ -23,7 +23,7 @@ def test_a_worker_answers_a_survey_and_co_signs_and_the_officer_makes_a_draft(
     person = journey.person("worker")
     log_in(person, worker.user.email, PASSWORD)
     person.check("profile")
-    person.click("header a[href='/proposals/']")
+    person.from_home("/proposals/")
     person.check("proposals")
     person.click("main a[href='/surveys/']")
     person.check("surveys")

@@ -20,7 +20,7 @@ def test_a_worker_gets_hardship_aid_after_sending_the_information_the_officer_as
     me = journey.person("worker")
     log_in(me, worker.user.email, PASSWORD)
     me.check("profile")
-    me.click("header a[href='/welfare/']")
+    me.tab("/welfare/")
     me.check("my-requests")
     me.click("main a[href='/welfare/new/']")
     me.check("choose-type")

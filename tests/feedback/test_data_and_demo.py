@@ -13,7 +13,7 @@ def test_download_my_data_holds_named_items_and_supports_but_no_anonymous_one(
     data = member_export_data(member=worker)["feedback"]
     assert [i["title"] for i in data["items"]] == [named_item.title]
     assert data["items"][0]["messages"] == [
-        {"from": "union", "on": named_item.submitted_on.isoformat(), "text": "已处理"}
+        {"from_me": False, "on": named_item.submitted_on.isoformat(), "text": "已处理"}
     ]
     assert [s["title"] for s in data["supported"]] == [named_item.title]
     assert item.title not in str(data)

@@ -68,3 +68,14 @@ def test_a_malformed_item_address_is_a_404(worker, client):
     client.force_login(worker.user)
     assert client.get("/feedback/not-a-uuid/").status_code == 404
     assert client.get("/feedback/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_my_feedback_is_a_list_of_cards_each_titled_by_its_link_in_either_language(named_item, worker, client):
+    client.force_login(worker.user)
+    for language in ("zh-hans", "en"):
+        worker.user.language = language
+        worker.user.save(update_fields=["language"])
+        page = client.get("/feedback/mine/").content.decode()
+        assert "<table" not in page  # no four squeezed columns on a phone
+        link = f'<a class="card-link" href="{named_item.get_absolute_url()}"><span class="title">{named_item.title}'
+        assert link in page

@@ -59,3 +59,25 @@ def test_the_logs_read_oldest_first(tree):
     MembershipEvent.record(member, to=Member.Status.ACTIVE, by=None)
 
     assert [e.to_state for e in member.events.all()] == [Member.Status.APPLICANT, Member.Status.ACTIVE]
+
+
+def test_the_members_copy_of_their_data_names_the_states_as_the_history_does(client, tree):
+    """Issue 16 item 4: "registered → applicant" in a worker's history; the export said the codes only."""
+    import json
+
+    from django.urls import reverse
+
+    from tests.pagetext import visible_text
+
+    member = MemberFactory(unit=tree["branch_a"], status=Member.Status.REGISTERED)
+    MembershipEvent.record(member, to=Member.Status.APPLICANT, by=member.user)
+    member.save()
+    client.force_login(member.user)
+
+    [event] = json.loads(client.get(reverse("members:data-export")).content)["membership"]["status_history"]
+    page = visible_text(client.get(reverse("members:profile")).content.decode())
+
+    assert (event["from"], event["to"]) == ("registered", "applicant")
+    assert (event["from_label"], event["to_label"]) == ("已注册（非会员）", "已申请")
+    assert "已注册（非会员） → 已申请" in page
+    assert "registered" not in page and "applicant" not in page

@@ -138,3 +138,23 @@ def test_the_member_autocomplete_finds_by_part_of_a_name_in_the_officers_units(s
         found += [item["id"] for item in response.json()["results"]]
         more, page = response.json()["pagination"]["more"], page + 1
     assert len(set(found)) == 7
+
+
+def test_each_row_has_a_labelled_selection_box_that_the_bulk_actions_take(staff_client, officer, worker, other_worker):
+    """The selection column is ours (format_html, not a widget template per row): it must still
+    name each row for a screen reader and carry what the admin's actions read."""
+    client = staff_client(officer)
+    page = client.get(CHANGELIST).content.decode()
+    boxes = re.findall(
+        r'<input type="checkbox" name="_selected_action" value="(\d+)" class="action-select" '
+        r'aria-label="([^"]+)">',
+        page,
+    )
+    assert {int(pk) for pk, _ in boxes} == {worker.pk, other_worker.pk}
+    assert all(worker.name in label for pk, label in boxes if int(pk) == worker.pk)
+    assert 'id="action-toggle"' in page  # the "select all" box heads the column
+    # What a browser posts from those boxes is what the bulk action changes.
+    client.post(CHANGELIST, {"action": "suspend_selected", "_selected_action": [worker.pk], "reason": "测试"})
+    worker.refresh_from_db()
+    other_worker.refresh_from_db()
+    assert (worker.status, other_worker.status) == (Member.Status.SUSPENDED, Member.Status.ACTIVE)

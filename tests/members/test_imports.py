@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -98,10 +99,47 @@ def test_a_known_member_is_updated_and_keeps_their_status_and_number(upload, con
     )
     _, job = upload(officer, csv_file(text))
     assert job.counts == {"update": 1}
-    confirm(officer, job)
+    confirm(officer, job, changes_checked="on")
     worker.refresh_from_db()
     assert worker.phone == "+8613911112222" and worker.status == Member.Status.ACTIVE  # stored in E.164
     assert Member.objects.filter(name="李娟").count() == 1
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_row_that_renames_a_member_shows_old_and_new_and_waits_for_the_tick(
+    upload, confirm, staff_client, officer, worker, other_worker
+):
+    worker.employee_number = "A-7"
+    worker.save()
+    text = (
+        "会员号,姓名,性别,出生日期,组织单位,工号,电话\n"
+        f",张新,女,{worker.date_of_birth:%Y-%m-%d},甲厂一车间,A-7,13911112222\n"
+        f"{other_worker.membership_number},{other_worker.name},{other_worker.get_gender_display()},"
+        f"{other_worker.date_of_birth:%Y-%m-%d},甲厂一车间,{other_worker.employee_number},{other_worker.phone}\n"
+        ",陈东,男,1970-01-01,甲厂一车间,A-8,\n"
+    )
+    _, job = upload(officer, csv_file(text))
+    assert job.status == S.READY, job.errors
+    page = _text(staff_client(officer).get(reverse("admin:members_importjob_change", args=[job.pk])).content.decode())
+    assert "李娟 → 张新" in page, page
+    assert "— → +8613911112222" in page  # a phone number added where there was none
+    assert "我已核对以上更改" in page
+    assert "3 无变化 GH" in page and "4 新增 陈东" in page  # 王芳 unchanged, 陈东 new
+
+    response = confirm(officer, job)  # no tick
+    assert job.status == S.READY
+    worker.refresh_from_db()
+    assert worker.name == "李娟" and not Member.objects.filter(name="陈东").exists()
+    message = _text(staff_client(officer).get(response.url).content.decode())
+    assert "未导入任何数据" in message and "我已核对以上更改" in message
+
+    confirm(officer, job, changes_checked="on")
+    assert job.status == S.DONE
+    worker.refresh_from_db()
+    assert worker.name == "张新" and Member.objects.filter(name="陈东").exists()
 
 
 def test_the_same_member_twice_in_a_file_is_an_error(upload, officer, tree):
@@ -178,7 +216,7 @@ def test_dues_are_imported_and_a_second_import_of_a_month_updates_it(upload, con
         officer, csv_file(f"会员号,所属月份,金额\n{worker.membership_number},2026-03,26\n", "d.csv"), "dues"
     )
     assert again.counts == {"update": 1}
-    confirm(officer, again)
+    confirm(officer, again, changes_checked="on")
     assert str(DuesRecord.objects.get(member=worker).amount) == "26.00"
 
 

@@ -47,7 +47,7 @@ def test_a_worker_fills_in_the_profile_and_applies(client, newcomer, tree):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"consent": ""}, "consent", "请先同意隐私声明"),
+        ({"consent": ""}, "consent", "请先阅读并同意个人信息保护说明"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth", "请输入真实的出生日期"),
         ({"date_of_birth": "not a date"}, "date_of_birth", ""),
         ({"name": ""}, "name", ""),
@@ -203,3 +203,43 @@ def test_an_active_member_cannot_move_themselves_to_another_unit(client, worker,
     worker.refresh_from_db()
     assert worker.unit == tree["branch_a"]  # the field is disabled: the change is ignored
     assert worker.language == "en"
+
+
+def test_the_dues_show_yuan_and_what_is_paid_and_still_owed(client, worker, django_assert_max_num_queries):
+    from datetime import date
+    from decimal import Decimal
+
+    from members.models import DuesRecord
+
+    DuesRecord.objects.create(member=worker, period=date(2026, 9, 1), amount=Decimal("12.50"), paid_on=date(2026, 9, 3))
+    DuesRecord.objects.create(
+        member=worker, period=date(2026, 10, 1), amount=Decimal("12.50"), paid_on=date(2026, 10, 2)
+    )
+    DuesRecord.objects.create(member=worker, period=date(2026, 11, 1), amount=Decimal("12.50"))
+    client.force_login(worker.user)
+    page = client.get(reverse("members:profile")).content.decode()
+    assert "已缴 2 个月，共 ¥25.00。" in page
+    assert "待缴 1 个月，共 ¥12.50。" in page
+    assert "<td>¥12.50</td>" in page and "未缴" in page
+    DuesRecord.objects.filter(paid_on=None).update(paid_on=date(2026, 11, 30))
+    page = client.get(reverse("members:profile")).content.decode()
+    assert "没有待缴的会费。" in page and "待缴 1 个月" not in page
+
+
+def test_my_data_reads_as_a_page_in_chinese_with_the_download_beside_it(client, worker, other_worker):
+    client.force_login(worker.user)
+    profile = client.get(reverse("members:profile")).content.decode()
+    assert reverse("members:data") in profile
+    page = client.get(reverse("members:data"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert worker.name in text and other_worker.name not in text
+    for heading in ("会籍", "个人资料", "姓名", "出生日期", "状态记录"):
+        assert f">{heading}<" in text
+    assert "date_of_birth" not in text and "status_history" not in text  # headings, not the file's keys
+    assert f'href="{reverse("members:data-export")}" download' in text
+
+
+def test_my_data_page_needs_a_profile(client, newcomer):
+    client.force_login(newcomer)
+    assert client.get(reverse("members:data")).status_code == 404

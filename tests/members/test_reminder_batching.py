@@ -36,6 +36,7 @@ def add_members(unit, count: int, *, born: date, paid_march: bool = False) -> No
             language="en" if n % 2 else "zh-hans",
             status=Member.Status.ACTIVE,
             joined_on=date(2020, 1, 1),
+            wants_optional_mail=True,
         )
         for n in range(count)
     )

@@ -18,6 +18,7 @@ WHEN = datetime(2026, 5, 2, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 CONTEXTS = {
     "activity-cancelled": {"title": TITLE, "activity_url": URL},
     "activity-confirmed": {"title": TITLE, "registration_url": URL},
+    "activity-invitation": {"title": TITLE, "activity_url": URL},
     "activity-drawn": {"title": TITLE, "registration_url": URL},
     "activity-entered": {"title": TITLE, "registration_url": URL},
     "activity-not-drawn": {"title": TITLE, "registration_url": URL},

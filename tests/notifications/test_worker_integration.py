@@ -79,6 +79,7 @@ def add_members(unit, count: int, *, born: date) -> list[str]:
             email=f"member{n}@example.cn",
             language="en" if n % 3 == 0 else "zh-hans",
             status=Member.Status.ACTIVE,
+            wants_optional_mail=True,
         )
         for n in range(count)
     )

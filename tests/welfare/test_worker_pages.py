@@ -1,5 +1,6 @@
 """The worker's pages: choose a kind of help, read its guidance, submit, follow, withdraw."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from tests.factories import MemberFactory, UserFactory
 from tests.welfare.factories import move, refused, request_type, submit
-from welfare.models import WelfareRequest
+from welfare.models import RequestType, WelfareRequest
 
 S = WelfareRequest.State
 
@@ -23,6 +24,18 @@ def test_choosing_a_kind_of_help_lists_aid_and_rights(client, worker):
     page = client.get(reverse("welfare:choose-type")).content.decode()
     for name in ("困难帮扶", "金秋助学", "灾害救助", "拖欠工资", "歧视与骚扰"):
         assert name in page
+
+
+def test_each_kind_of_help_is_one_whole_card_and_the_guidance_waits_for_the_next_page(client, worker):
+    """Issue 16 item 6: the chooser was 5,068 px of guidance with only the titles tappable."""
+    client.force_login(worker.user)
+    page = client.get(reverse("welfare:choose-type")).content.decode()
+    cards = re.findall(r'<a class="card-link" href="/welfare/new/([\w-]+)/">(.*?)</a>', page, re.S)
+    active = RequestType.objects.filter(active=True)
+    assert sorted(code for code, _ in cards) == sorted(active.values_list("code", flat=True))
+    assert all("困难帮扶" in body for code, body in cards if code == "hardship")
+    assert "家庭收入情况说明" not in page  # hardship's guidance: on the form page, not here
+    assert "家庭收入情况说明" in client.get(reverse("welfare:submit", args=["hardship"])).content.decode()
 
 
 def test_the_form_shows_the_guidance_and_service_level_of_the_type(client, worker):

@@ -33,6 +33,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute address of the portal, used for links in e-mails and QR codes.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The union that runs the portal: the sender of its mails, the signature of its texts, and
+# the office a worker asks about their personal information (the privacy notice, /privacy/).
+UNION_NAME = os.environ.get("UNION_NAME", "职工之家")
+UNION_CONTACT = {
+    "office": os.environ.get("UNION_CONTACT_OFFICE", "工会办公室"),
+    "phone": os.environ.get("UNION_CONTACT_PHONE", "0571-8800 0000"),
+    "email": os.environ.get("UNION_CONTACT_EMAIL", "office@unionportal.local"),
+}
 
 INSTALLED_APPS = [
     # Our apps first: their translations take precedence over the libraries'
@@ -96,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
+                "pages.context_processors.nav_section",
             ],
         },
     },
@@ -190,7 +199,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Account mails are signed by the union, as its texts are (not "[127.0.0.1:8000]").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"【{UNION_NAME}】"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -246,7 +256,7 @@ LEARNING_FILE_MAX_BYTES = int(os.environ.get("LEARNING_FILE_MAX_BYTES", 200 * 10
 ATTACHMENT_SERVE = os.environ.get("ATTACHMENT_SERVE", "django")
 
 # --- E-mail ---------------------------------------------------------------
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "UnionPortal <noreply@unionportal.local>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{UNION_NAME} <noreply@unionportal.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -282,7 +292,7 @@ OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "240"))
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.filebased.SmsBackend")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
 # The union's signature, 【…】 at the head of every text (carriers require one).
-SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "职工之家")
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", UNION_NAME)
 # Texts sent per day by this installation, at most (they cost money); an officer raises
 # the day's ceiling in the admin (Outbox → SMS days).
 SMS_DAILY_LIMIT = int(os.environ.get("SMS_DAILY_LIMIT", "2000"))

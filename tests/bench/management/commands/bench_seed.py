@@ -118,6 +118,8 @@ class Command(BaseCommand):
                     job_title=rng.choice(JOBS),
                     retired=rng.random() < 0.08,
                     privacy_consent_at=now,
+                    wants_optional_mail=True,
+                    wants_optional_sms=True,
                     status=Member.Status.ACTIVE if active else Member.Status.APPLICANT,
                     membership_number=f"GH2026{i + 1:07d}" if active else None,
                     joined_on=date(2020, 1, 1) + timedelta(days=rng.randrange(2000)) if active else None,
