@@ -753,6 +753,11 @@ def run_dues() -> dict:
     runs = []
     for concurrency in DUES_CONCURRENCY:
         reminders.delete()
+        # Mails other parts left pending (the rush's confirmations) would reach the same addresses
+        # through the same sink: they are the bench's own and are dropped first.
+        Notification.objects.exclude(key__startswith="dues:").filter(
+            status__in=[Notification.Status.PENDING, Notification.Status.SENDING]
+        ).delete()
         redis.Redis.from_url(REDIS_URL).flushdb()
         with Sink() as sink:
             worker_env = {**ENV, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port), "EMAIL_USE_TLS": "0"}
