@@ -143,6 +143,27 @@ def cards_for(request: HttpRequest, scope: Scope) -> list[Card]:
     return found
 
 
+def card_for(request: HttpRequest, slug: str, scope: Scope) -> Card | None:
+    """One card, as ``cards_for`` would give it (``None`` if the officer may not see it)."""
+    entry = _registry.get(slug)
+    if entry is None or not request.user.has_perm(entry.permission):
+        return None
+    card = entry.compute(request, scope)
+    if card is not None:
+        card.slug = slug
+    return card
+
+
+def card_rows(card: Card) -> list[list[str]]:
+    """The card's own figures as CSV rows: its headline numbers, then its bars."""
+    rows = [[str(card.title), ""]]
+    rows += [[str(label), str(value)] for label, value in card.figures]
+    if card.bars:
+        rows += [["", ""], [str(card.bars_title or card.title), ""]]
+        rows += [[str(bar.label), bar.text or str(bar.value)] for bar in card.bars]
+    return rows
+
+
 def units_for(user):
     """The units the officer may pick: their own and those below it."""
     return scope_queryset(OrgUnit.objects.order_by("path"), user, field="").only("pk", "name", "depth", "path")

@@ -88,6 +88,27 @@ def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def statistics_card_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """One card's figures for the year, month and unit picked on the page (the card's CSV)."""
+    _check(request)
+    scope, _error = cards.scope_from_request(request, list(cards.units_for(request.user)))
+    card = cards.card_for(request, slug, scope)
+    if card is None:
+        raise Http404
+    name = (
+        f"{slug}-{scope.year}"
+        + (f"-{scope.month:02d}" if scope.month else "")
+        + (f"-{scope.unit.pk}" if scope.unit else "")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # Excel reads the Chinese as UTF-8
+    writer = csv.writer(response)
+    for row in cards.card_rows(card):
+        writer.writerow([_csv_value(v) for v in row])
+    return response
+
+
 def _csv_value(value) -> str:
     text = "" if value is None else str(value)
     # A cell starting with = + - @ would be run as a formula by a spreadsheet.

@@ -122,3 +122,21 @@ def test_the_cards_cost_as_many_queries_with_twice_the_data(
     add_activities(tree, people, worker=worker, other_worker=other_worker, outsider=outsider)
     FeedbackFactory(author=worker, submitted_on=timezone.localdate())
     assert _queries(client, params) == before
+
+
+def test_each_cards_csv_holds_its_figures_for_the_unit_and_period_picked(staff_client, officer, tree, everything):
+    import csv
+    import io
+
+    client = staff_client(officer)
+    page = client.get(URL, {"unit": tree["branch_a"].pk}).content.decode()
+    year = timezone.localdate().year
+    link = reverse("dashboard:statistics-card-csv", args=["members"]) + f"?year={year}&amp;unit={tree['branch_a'].pk}"
+    assert link in page
+    response = client.get(link.replace("&amp;", "&"))
+    assert response["Content-Disposition"].endswith(f'members-{year}-{tree["branch_a"].pk}.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["在册会员", "2"] in rows  # the branch's two, as on the card (the union has three)
+    whole = list(csv.reader(io.StringIO(client.get(link.split("?")[0]).content.decode("utf-8-sig"))))
+    assert ["在册会员", "3"] in whole
+    assert client.get(reverse("dashboard:statistics-card-csv", args=["no-such-card"])).status_code == 404
