@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 from members.models import OrgUnit
 from members.scoping import scope_queryset
 
+from . import cache as figures_cache
+from .statistics import cache_seconds as statistics_cache_seconds
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -141,6 +144,20 @@ def cards_for(request: HttpRequest, scope: Scope) -> list[Card]:
                 card.slug = entry.slug
                 found.append(card)
     return found
+
+
+def cards_counted(request: HttpRequest, scope: Scope, *, recount: bool = False):
+    """``cards_for``, kept in the dashboard's cache like the year's tables (they read every
+    area over the officer's whole part of the tree: a second's work on a large union), counted
+    again once any area's data changes."""
+    return figures_cache.get_or_count(
+        f"statistics-cards:{scope.query()}",
+        user=request.user,
+        areas=figures_cache.all_areas(),
+        seconds=statistics_cache_seconds(),
+        compute=lambda: cards_for(request, scope),
+        recount=recount,
+    )
 
 
 def card_for(request: HttpRequest, slug: str, scope: Scope) -> Card | None:

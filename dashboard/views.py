@@ -55,7 +55,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "units": units,
             "scope": scope,
             "scope_error": scope_error,
-            "cards": cards.cards_for(request, scope),
+            "cards": cards.cards_counted(request, scope, recount=request.GET.get("recount") == "1").value,
             "sections": page.sections,
             "counted_at": page.counted_at,
             "from_cache": page.from_cache,

@@ -140,3 +140,26 @@ def test_each_cards_csv_holds_its_figures_for_the_unit_and_period_picked(staff_c
     whole = list(csv.reader(io.StringIO(client.get(link.split("?")[0]).content.decode("utf-8-sig"))))
     assert ["在册会员", "3"] in whole
     assert client.get(reverse("dashboard:statistics-card-csv", args=["no-such-card"])).status_code == 404
+
+
+def test_the_cards_are_kept_in_the_cache_and_counted_again_on_request(
+    staff_client, officer, tree, everything, settings, django_capture_on_commit_callbacks
+):
+    from dashboard import cache as figures_cache
+    from tests.factories import ActiveMemberFactory
+
+    settings.DASHBOARD_STATISTICS_SECONDS = 300
+    for area in figures_cache.all_areas():
+        figures_cache.forget(area)
+    client = staff_client(officer)
+    assert figures(cards(client.get(URL))["members"])["在册会员"] == 3
+    with CaptureQueriesContext(connection) as again:
+        assert figures(cards(client.get(URL))["members"])["在册会员"] == 3
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL, {"recount": "1"})
+    assert len(again) < len(first)  # read from the cache, not counted
+    # (That a committed change gives the areas a new version is tests/dashboard/test_cache.py's.)
+    with django_capture_on_commit_callbacks(execute=True):
+        ActiveMemberFactory(unit=tree["branch_a"])
+    assert figures(cards(client.get(URL, {"recount": "1"}))["members"])["在册会员"] == 4
+    assert figures(cards(client.get(URL))["members"])["在册会员"] == 4
