@@ -144,8 +144,14 @@ def test_the_chair_reads_the_statistics_and_downloads_one_csv(journey, tree, wor
     reader.check("statistics-union-a")
     members = reader.main.locator("#card-members").inner_text()
     assert members.startswith("会员与入会申请\n2\n在册会员")  # 李娟 and 王芳: nobody of union B
+    # The card's own CSV: the figures it shows, for the union picked.
     with reader.page.expect_download() as download:
-        reader.main.locator("#card-members a[download]").click()
+        reader.main.locator("#card-members").get_by_role("link", name="本卡片数字（CSV）").click()
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    assert rows[0][0] == "会员与入会申请" and ["在册会员", "2"] in rows
+    # And the year's table beside it.
+    with reader.page.expect_download() as download:
+        reader.main.locator("#card-members").get_by_role("link", name="年全年表格（CSV）").click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "月份" and len(rows) == 14  # the header, twelve months, the total
