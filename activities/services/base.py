@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,6 +16,20 @@ from members.scoping import user_may_see_unit
 from ..models import Activity, LotteryDraw, Registration
 
 R = Registration.Status
+
+
+def activity_mail_context(activity: Activity, member) -> dict:
+    """What every mail about an activity tells the member: the activity and its links."""
+    return {
+        "name": member.name,
+        "title": activity.title,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "place": activity.place,
+        "unit": activity.unit.name,
+        "activity_url": settings.SITE_URL + reverse("activities:detail", args=[activity.pk]),
+        "calendar_url": settings.SITE_URL + reverse("activities:calendar", args=[activity.pk]),
+    }
 
 
 def _when(value: datetime) -> str:

@@ -1,8 +1,6 @@
 """An officer invites one member personally to an activity (the outreach list's follow-up)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,7 +8,7 @@ from members.models import Member, User
 from members.notify import member_notify
 
 from ..models import Activity, Registration
-from .base import _check_officer
+from .base import _check_officer, activity_mail_context
 
 
 def activity_invite(*, activity: Activity, member: Member, by: User, note: str = "") -> None:
@@ -32,17 +30,7 @@ def activity_invite(*, activity: Activity, member: Member, by: User, note: str =
         member=member,
         key=f"activity-invitation:{activity.pk}:{member.pk}",
         template="activity-invitation",
-        context={
-            "name": member.name,
-            "title": activity.title,
-            "starts_at": activity.starts_at,
-            "ends_at": activity.ends_at,
-            "place": activity.place,
-            "unit": activity.unit.name,
-            "note": (note or "").strip(),
-            "activity_url": settings.SITE_URL + reverse("activities:detail", args=[activity.pk]),
-            "calendar_url": settings.SITE_URL + reverse("activities:calendar", args=[activity.pk]),
-        },
+        context={**activity_mail_context(activity, member), "note": (note or "").strip()},
     )
     if sent is None:
         raise ValidationError(

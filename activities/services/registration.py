@@ -16,7 +16,7 @@ from members.models import Member, User
 from members.notify import member_notify
 
 from ..models import Activity, Registration, RegistrationEvent
-from .base import R, _check_officer, _is_drawn, _lock_activity, _taken, _when
+from .base import R, _check_officer, _is_drawn, _lock_activity, _taken, _when, activity_mail_context
 from .eligibility import eligibility_check, signup_blockers
 
 # How long each sign-up waited for and held the activity's row lock (DEBUG; the benchmark's settings
@@ -61,17 +61,10 @@ def _notify(
         key=key,
         template=template,
         context={
-            "name": member.name,
-            "title": activity.title,
-            "starts_at": activity.starts_at,
-            "ends_at": activity.ends_at,
-            "place": activity.place,
-            "unit": activity.unit.name,
+            **activity_mail_context(activity, member),
             "position": queue_position or _queue_position(registration),
             "note": note,
-            "activity_url": settings.SITE_URL + reverse("activities:detail", args=[activity.pk]),
             "registration_url": settings.SITE_URL + reverse("activities:registration", args=[registration.pk]),
-            "calendar_url": settings.SITE_URL + reverse("activities:calendar", args=[activity.pk]),
         },
         render_later=True,
     )
