@@ -18,6 +18,7 @@ from notifications.models import Notification
 from notifications.services import sms_key
 
 from .models import Activity, Registration
+from .services.base import activity_mail_context
 
 BATCH_SIZE = 1000
 
@@ -59,15 +60,8 @@ def activity_reminder_key(registration: Registration) -> str:
 def _activity_reminder_context(registration: Registration) -> dict:
     activity, member = registration.activity, registration.member
     return {
-        "name": member.name,
-        "title": activity.title,
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "place": activity.place,
-        "unit": activity.unit.name,
-        "activity_url": settings.SITE_URL + reverse("activities:detail", args=[activity.pk]),
+        **activity_mail_context(activity, member),
         "registration_url": settings.SITE_URL + reverse("activities:registration", args=[registration.pk]),
-        "calendar_url": settings.SITE_URL + reverse("activities:calendar", args=[activity.pk]),
     }
 
 
