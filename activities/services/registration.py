@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,16 +111,18 @@ def _signup_blockers_or_raise(activity: Activity, now: datetime) -> None:
 
 
 def _lock_for_signup(activity: Activity, *, shared: bool) -> Activity:
-    """What the decision reads of the activity's row, re-read under its lock, in one plain statement.
+    """What the decision reads of the activity's row, re-read under its lock.
 
     ``shared`` (a lottery before its draw) takes ``FOR SHARE``: entries do not wait for each
-    other, only the draw (``FOR UPDATE``) waits for them, and they for it. On SQLite the
-    transaction itself is the lock (``BEGIN IMMEDIATE``, see the package docstring)."""
-    lock = ""
-    if connection.features.has_select_for_update:
-        lock = " FOR SHARE" if shared else " FOR UPDATE"
-    fields = "id, status, capacity, waiting_list, signup_opens_at, signup_closes_at, starts_at"
-    sql = f"SELECT {fields} FROM {Activity._meta.db_table} WHERE id = %s{lock}"  # noqa: S608 # nosec B608
+    other, only the draw (``FOR UPDATE``) waits for them, and they for it. Django's
+    ``select_for_update`` has no shared lock, so that one statement is written out; the
+    exclusive lock is the ORM's. On SQLite the transaction itself is the lock
+    (``BEGIN IMMEDIATE``, see the package docstring)."""
+    fields = ["status", "capacity", "waiting_list", "signup_opens_at", "signup_closes_at", "starts_at"]
+    if not (shared and connection.features.has_select_for_update):
+        return Activity.objects.select_for_update().only(*fields).get(pk=activity.pk)
+    columns = ", ".join(["id", *fields])
+    sql = f"SELECT {columns} FROM {Activity._meta.db_table} WHERE id = %s FOR SHARE"  # noqa: S608 # nosec B608
     found = list(Activity.objects.raw(sql, [activity.pk]))
     if not found:
         raise Activity.DoesNotExist
@@ -127,17 +130,14 @@ def _lock_for_signup(activity: Activity, *, shared: bool) -> Activity:
 
 
 def _places(activity: Activity) -> tuple[int, int, int]:
-    """(places taken, members waiting, last waiting position) of ``activity``: one plain statement."""
-    places = ", ".join(["%s"] * len(Registration.PLACE_STATUSES))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COALESCE(SUM(CASE WHEN status IN ({places}) THEN 1 ELSE 0 END), 0), "  # noqa: S608 # nosec B608
-            "COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
-            f"MAX(CASE WHEN status = %s THEN position END) FROM {Registration._meta.db_table} WHERE activity_id = %s",
-            [*Registration.PLACE_STATUSES, R.WAITING, R.WAITING, activity.pk],
-        )
-        taken, waiting, last = cursor.fetchone()
-    return int(taken), int(waiting), last or 0
+    """(places taken, members waiting, last waiting position) of ``activity``, in one query."""
+    waiting = Q(status=R.WAITING)
+    found = Registration.objects.filter(activity=activity).aggregate(
+        taken=Count("pk", filter=Q(status__in=Registration.PLACE_STATUSES)),
+        waiting=Count("pk", filter=waiting),
+        last=Max("position", filter=waiting),
+    )
+    return found["taken"], found["waiting"], found["last"] or 0
 
 
 def _write_history(registration: Registration, *, from_state: str, by: User | None, at: datetime) -> None:
@@ -199,6 +199,7 @@ def registration_signup(*, activity: Activity, member: Member, by: User | None =
     try:
         with transaction.atomic():
             if not outer and connection.vendor == "postgresql":
+                # A setting of this transaction, not a query: it commits without waiting for the disk.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
             locked = _lock_for_signup(activity, shared=lottery)

@@ -249,3 +249,29 @@ def test_my_data_page_shows_moments_in_local_time_and_no_repeated_labels(client,
     client.force_login(worker.user)
     text = client.get(reverse("members:data")).content.decode()
     assert "+00:00" not in text and "from label" not in text
+
+
+def test_my_data_page_costs_the_same_queries_with_twice_the_records(client, worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activities.models import Registration
+    from tests.activities.factories import ActivityFactory
+    from tests.feedback.factories import FeedbackFactory
+
+    client.force_login(worker.user)
+
+    def add(n):
+        for _ in range(n):
+            FeedbackFactory(author=worker)
+            Registration.objects.create(activity=ActivityFactory(unit=worker.unit), member=worker, status="confirmed")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("members:data")).status_code == 200
+        return len(queries)
+
+    add(2)
+    two = count()
+    add(2)
+    assert count() == two
